@@ -1,0 +1,246 @@
+//! `ganvas`: train the GAN natively, and sample digits from weights.
+//!
+//! `ganvas sample` is a public contract (tutorials and outside checks rely on it): it writes
+//! N digits as raw uint8, N×784 row-major, 0 = background, 255 = ink, like MNIST.
+
+use clap::{Parser, Subcommand};
+use ganvas::backend::Backend;
+use ganvas::data::Mnist;
+use ganvas::train::{StepStats, TrainConfig, Trainer};
+use ganvas::{Error, GanConfig, Preset, Result, grid, latent, weights};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "ganvas", version, about = "A dense MNIST GAN on burn: train it, sample it")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a GAN on the 60k MNIST training digits.
+    Train(TrainArgs),
+    /// Write generated digits as raw uint8 (N×784) and optionally a PNG grid.
+    Sample(SampleArgs),
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    /// Network preset: tiny or standard.
+    #[arg(long, default_value = "standard")]
+    preset: String,
+    /// Training iterations (one D step and one G step each).
+    #[arg(long, default_value_t = 10_000)]
+    iters: u64,
+    /// Seed for initial weights, batches and latents.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Output folder for <preset>.ganvas (generator), <preset>.ckpt (resumable) and a grid PNG.
+    #[arg(long, default_value = "weights")]
+    out: PathBuf,
+    /// Training data written by pkg-scripts/data.
+    #[arg(long, default_value = "www/data/mnist-train.gz")]
+    data: PathBuf,
+    /// Batch size.
+    #[arg(long, default_value_t = 64)]
+    batch: usize,
+    /// Generator learning rate.
+    #[arg(long, default_value_t = 2e-4)]
+    lr_g: f64,
+    /// Discriminator learning rate.
+    #[arg(long, default_value_t = 2e-4)]
+    lr_d: f64,
+    /// Target for real digits in D's loss (0.9 = one-sided label smoothing).
+    #[arg(long, default_value_t = 1.0)]
+    real_label: f32,
+    /// Sample from a moving average of G's weights with this decay (0 = off; 0.999 typical).
+    #[arg(long, default_value_t = 0.0)]
+    ema: f32,
+    /// Save a checkpoint every this many iterations (0 = only at the end).
+    #[arg(long, default_value_t = 1000)]
+    checkpoint_every: u64,
+    /// Resume from a checkpoint (.ckpt); `--iters` counts the total, not the extra.
+    #[arg(long)]
+    resume: Option<PathBuf>,
+    /// Backend: cpu, ndarray, flex or wgpu.
+    #[arg(long, default_value = "cpu")]
+    backend: String,
+    /// Steps between statistic readbacks (and progress bar updates).
+    #[arg(long, default_value_t = 50)]
+    log_every: u64,
+}
+
+#[derive(clap::Args)]
+struct SampleArgs {
+    /// A .ganvas generator file or a .ckpt checkpoint.
+    #[arg(long)]
+    weights: PathBuf,
+    /// Number of digits.
+    #[arg(long, default_value_t = 100)]
+    n: usize,
+    /// Seed of the latent vectors.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Output: raw uint8, N×784 row-major, 0 = background, 255 = ink.
+    #[arg(long)]
+    out: PathBuf,
+    /// Also write the digits as a PNG grid (10 wide).
+    #[arg(long)]
+    png: Option<PathBuf>,
+    /// Backend: cpu, ndarray, flex or wgpu.
+    #[arg(long, default_value = "cpu")]
+    backend: String,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(args) => train(args),
+        Command::Sample(args) => sample(args),
+    };
+    if let Err(e) = result {
+        eprintln!("ganvas: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    // Write then rename, so an interrupted save never leaves a truncated file behind.
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))))
+}
+
+fn train(args: TrainArgs) -> Result<()> {
+    let device = Backend::parse(&args.backend)?.device()?;
+    let preset: Preset = args.preset.parse()?;
+    let data = Mnist::load_gz(&args.data)?;
+    std::fs::create_dir_all(&args.out)?;
+    let name = preset.name();
+    let ckpt_path = args.out.join(format!("{name}.ckpt"));
+
+    let mut trainer = match &args.resume {
+        Some(path) => {
+            let trainer = weights::load_checkpoint(&read(path)?, &device)?;
+            if trainer.gan != preset.config() {
+                return Err(Error::Weights(format!(
+                    "{} is a checkpoint of {}, not of the {name} preset",
+                    path.display(),
+                    trainer.gan.describe()
+                )));
+            }
+            eprintln!("resuming {} at step {}", path.display(), trainer.step());
+            trainer
+        }
+        None => {
+            let config = TrainConfig {
+                batch_size: args.batch,
+                lr_g: args.lr_g,
+                lr_d: args.lr_d,
+                real_label: args.real_label,
+                ema: args.ema,
+                ..TrainConfig::default()
+            };
+            Trainer::new(preset.config(), config, args.seed, &device)?
+        }
+    };
+    eprintln!(
+        "training {} on {} digits, backend {}, batch {}",
+        trainer.gan.describe(),
+        data.len(),
+        args.backend,
+        trainer.config.batch_size
+    );
+
+    let bar = ProgressBar::new(args.iters);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} {per_sec} ETA {eta} {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_position(trainer.step());
+    let start = Instant::now();
+    let start_step = trainer.step();
+    let mut pending = Vec::new();
+    while trainer.step() < args.iters {
+        pending.push(trainer.train_step(&data));
+        let step = trainer.step();
+        if step % args.log_every.max(1) == 0 || step == args.iters {
+            let stats = StepStats::read_all(std::mem::take(&mut pending))?;
+            let last = *stats.last().expect("at least one step");
+            if let Some(bad) = stats.iter().find(|s| !s.is_finite()) {
+                return Err(Error::Diverged { step, what: format!("{bad:?}") });
+            }
+            let message = format!(
+                "D {:.3} G {:.3} D(x) {:.2} D(G(z)) {:.2}",
+                last.d_loss, last.g_loss, last.d_real, last.d_fake
+            );
+            bar.set_position(step);
+            if bar.is_hidden() && step % 1000 == 0 {
+                // No terminal (a log file, CI): a plain line every 1000 steps instead.
+                let rate = (step - start_step) as f64 / start.elapsed().as_secs_f64().max(1e-9);
+                eprintln!("step {step}/{} {rate:.1} it/s {message}", args.iters);
+            }
+            bar.set_message(message);
+        }
+        if args.checkpoint_every > 0 && step % args.checkpoint_every == 0 && step < args.iters {
+            write(&ckpt_path, &weights::save_checkpoint(&trainer)?)?;
+        }
+    }
+    bar.finish();
+    let secs = start.elapsed().as_secs_f64();
+    let done = trainer.step() - start_step;
+    eprintln!("{done} iterations in {secs:.1} s: {:.1} it/s", done as f64 / secs.max(1e-9));
+
+    write(&ckpt_path, &weights::save_checkpoint(&trainer)?)?;
+    let gen_path = args.out.join(format!("{name}.ganvas"));
+    write(
+        &gen_path,
+        &weights::save_generator(&trainer.gan, trainer.sampler(), trainer.step(), trainer.seed())?,
+    )?;
+    let digits = latent::images_to_u8(trainer.sampler().sample(100, 0))?;
+    let png_path = args.out.join(format!("{name}-samples.png"));
+    grid::write_png(&png_path, &digits.chunks(784).collect::<Vec<_>>(), 10, 2)?;
+    eprintln!(
+        "wrote {}, {} and {}",
+        gen_path.display(),
+        ckpt_path.display(),
+        png_path.display()
+    );
+    Ok(())
+}
+
+fn sample(args: SampleArgs) -> Result<()> {
+    let device = Backend::parse(&args.backend)?.device()?;
+    let file = weights::WeightsFile::decode(&read(&args.weights)?)
+        .map_err(|e| Error::Weights(format!("{}: {e}", args.weights.display())))?;
+    let gan: GanConfig = file.header.gan.clone();
+    gan.validate()?;
+    let generator = file.generator(&device)?;
+    // One latent stream for all N (so the first 100 of 1000 are the 100 of `--n 100`),
+    // generated in chunks to keep memory flat.
+    let latent = gan.latent;
+    let z = latent::normal_latents(args.n, latent, args.seed);
+    let mut bytes = Vec::with_capacity(args.n * ganvas::IMAGE_PIXELS);
+    for chunk in z.chunks(1000 * latent) {
+        let z = latent::latents_from(chunk, latent, &device);
+        bytes.extend(latent::images_to_u8(generator.forward(z))?);
+    }
+    write(&args.out, &bytes)?;
+    if let Some(png) = &args.png {
+        grid::write_png(png, &bytes.chunks(784).collect::<Vec<_>>(), 10, 2)?;
+    }
+    eprintln!("wrote {} digits to {}", args.n, args.out.display());
+    Ok(())
+}

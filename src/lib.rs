@@ -1,0 +1,25 @@
+//! ganvas: a small dense GAN on MNIST, written once with burn for every device — the CPU
+//! (natively and in WebAssembly) and the GPU (wgpu natively, WebGPU in the browser).
+//!
+//! - [`model`]: the generator and discriminator and their presets.
+//! - [`train`]: one GAN training step (one D update, one G update) and its statistics.
+//! - [`data`]: MNIST in IDX form, checked, and batches of it.
+//! - [`weights`]: the `.ganvas` weights/checkpoint container.
+//! - [`latent`]: seeded latent vectors and conversion of generated pixels to bytes.
+//! - [`backend`]: which burn device runs the work.
+
+pub mod backend;
+pub mod data;
+pub mod ema;
+pub mod error;
+pub mod latent;
+pub mod model;
+pub mod train;
+pub mod weights;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod grid;
+
+pub use error::{Error, Result};
+pub use model::{Discriminator, GanConfig, Generator, Preset, IMAGE_PIXELS, IMAGE_SIDE};
+pub use train::{StepStats, TrainConfig, Trainer};

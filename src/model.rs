@@ -1,0 +1,222 @@
+//! The generator and discriminator: plain multilayer perceptrons, written once for every
+//! device. Both are built from a [`GanConfig`], so that a weights file can say exactly which
+//! network it belongs to.
+
+use burn::config::Config;
+use burn::module::{Module, Param};
+use burn::nn::{LeakyRelu, LeakyReluConfig, Linear};
+use burn::prelude::*;
+use burn::tensor::activation;
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use serde::{Deserialize, Serialize};
+
+/// Side of an MNIST digit, in pixels.
+pub const IMAGE_SIDE: usize = 28;
+/// Pixels in one digit; the generator's output width and the discriminator's input width.
+pub const IMAGE_PIXELS: usize = IMAGE_SIDE * IMAGE_SIDE;
+
+/// The shape of both networks. Stored in every weights file, compared on load.
+#[derive(Config, Debug, PartialEq)]
+pub struct GanConfig {
+    /// Size of the latent vector z fed to the generator.
+    #[config(default = 100)]
+    pub latent: usize,
+    /// Widths of the generator's hidden layers, from z towards the image.
+    pub g_hidden: Vec<usize>,
+    /// Widths of the discriminator's hidden layers, from the image towards the logit.
+    pub d_hidden: Vec<usize>,
+    /// Slope of LeakyReLU for negative inputs, on every hidden layer of both networks.
+    #[config(default = 0.2)]
+    pub leaky_slope: f64,
+}
+
+/// The two networks people compare against: the classic Keras-tutorial GAN and a wider one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// G z100→256→784, D 784→256→1: small enough to train at interactive speed anywhere.
+    Tiny,
+    /// G z100→256→512→1024→784, D 784→1024→512→256→1: the shipped pretrained network.
+    Standard,
+}
+
+impl Preset {
+    /// Every preset, in order of size.
+    pub const ALL: [Preset; 2] = [Preset::Tiny, Preset::Standard];
+
+    /// The preset's network shape.
+    pub fn config(self) -> GanConfig {
+        match self {
+            Preset::Tiny => GanConfig::new(vec![256], vec![256]),
+            Preset::Standard => GanConfig::new(vec![256, 512, 1024], vec![1024, 512, 256]),
+        }
+    }
+
+    /// The preset's lowercase name, as used on the command line and in the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Tiny => "tiny",
+            Preset::Standard => "standard",
+        }
+    }
+
+    /// The preset a config is, if it is one.
+    pub fn of(config: &GanConfig) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| &p.config() == config)
+    }
+}
+
+impl std::str::FromStr for Preset {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Self> {
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| crate::Error::Config(format!("unknown preset {s:?} (tiny, standard)")))
+    }
+}
+
+impl GanConfig {
+    /// A one-line description such as `G 100→256→784, D 784→256→1 (tiny)`.
+    pub fn describe(&self) -> String {
+        let chain = |v: Vec<usize>| {
+            v.iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join("→")
+        };
+        let mut g = vec![self.latent];
+        g.extend(&self.g_hidden);
+        g.push(IMAGE_PIXELS);
+        let mut d = vec![IMAGE_PIXELS];
+        d.extend(&self.d_hidden);
+        d.push(1);
+        let name = Preset::of(self).map_or("custom", Preset::name);
+        format!("G {}, D {} ({name})", chain(g), chain(d))
+    }
+
+    /// Checks the sizes before anything is allocated.
+    pub fn validate(&self) -> crate::Result<()> {
+        let sizes = std::iter::once(&self.latent).chain(&self.g_hidden).chain(&self.d_hidden);
+        if sizes.into_iter().any(|&s| s == 0 || s > 16_384) {
+            return Err(crate::Error::Config(format!(
+                "layer sizes must be between 1 and 16384: {}",
+                self.describe()
+            )));
+        }
+        Ok(())
+    }
+
+    /// A generator with seeded initial weights.
+    pub fn init_generator(&self, seed: u64, device: &Device) -> Generator {
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x6e6e_6572_6174_6f72);
+        let widths: Vec<usize> = std::iter::once(self.latent)
+            .chain(self.g_hidden.iter().copied())
+            .chain(std::iter::once(IMAGE_PIXELS))
+            .collect();
+        let mut layers = linear_stack(&widths, &mut rng, device);
+        let output = layers.pop().expect("at least one layer");
+        Generator {
+            hidden: layers,
+            output,
+            activation: LeakyReluConfig::new().with_negative_slope(self.leaky_slope).init(),
+        }
+    }
+
+    /// A discriminator with seeded initial weights.
+    pub fn init_discriminator(&self, seed: u64, device: &Device) -> Discriminator {
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x6469_7363_7269_6d73);
+        let widths: Vec<usize> = std::iter::once(IMAGE_PIXELS)
+            .chain(self.d_hidden.iter().copied())
+            .chain(std::iter::once(1))
+            .collect();
+        let mut layers = linear_stack(&widths, &mut rng, device);
+        let output = layers.pop().expect("at least one layer");
+        Discriminator {
+            hidden: layers,
+            output,
+            activation: LeakyReluConfig::new().with_negative_slope(self.leaky_slope).init(),
+        }
+    }
+}
+
+/// Linear layers initialised on the host from one seeded generator, U(-1/√fan_in, 1/√fan_in)
+/// like PyTorch's default. Host-side init makes the same seed give the same network on every
+/// device, which burn's per-backend RNGs do not promise.
+fn linear_stack(widths: &[usize], rng: &mut StdRng, device: &Device) -> Vec<Linear> {
+    widths
+        .windows(2)
+        .map(|w| {
+            let (fan_in, fan_out) = (w[0], w[1]);
+            let bound = 1.0 / (fan_in as f32).sqrt();
+            let mut uniform = |n: usize| -> Vec<f32> {
+                (0..n).map(|_| rng.random_range(-bound..bound)).collect()
+            };
+            let weight = TensorData::new(uniform(fan_in * fan_out), [fan_in, fan_out]);
+            let bias = TensorData::new(uniform(fan_out), [fan_out]);
+            Linear {
+                weight: Param::from_data(weight, device),
+                bias: Some(Param::from_data(bias, device)),
+            }
+        })
+        .collect()
+}
+
+/// Maps latent vectors to images with pixels in [-1, 1].
+#[derive(Module, Debug)]
+pub struct Generator {
+    hidden: Vec<Linear>,
+    output: Linear,
+    activation: LeakyRelu,
+}
+
+impl Generator {
+    /// `z`: `[batch, latent]` → images `[batch, 784]`, `tanh` pixels in [-1, 1] (-1 = background).
+    pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
+        let x = self
+            .hidden
+            .iter()
+            .fold(z, |x, layer| self.activation.forward(layer.forward(x)));
+        activation::tanh(self.output.forward(x))
+    }
+
+    /// Size of the latent vector this generator takes.
+    pub fn latent(&self) -> usize {
+        let first = self.hidden.first().unwrap_or(&self.output);
+        first.weight.val().dims()[0]
+    }
+}
+
+/// Scores images: a logit, high for "real MNIST".
+#[derive(Module, Debug)]
+pub struct Discriminator {
+    hidden: Vec<Linear>,
+    output: Linear,
+    activation: LeakyRelu,
+}
+
+impl Discriminator {
+    /// `images`: `[batch, 784]` in [-1, 1] → logits `[batch, 1]`.
+    pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
+        let x = self
+            .hidden
+            .iter()
+            .fold(images, |x, layer| self.activation.forward(layer.forward(x)));
+        self.output.forward(x)
+    }
+}
+
+impl Generator {
+    /// The device the weights live on.
+    pub fn device(&self) -> Device {
+        self.output.weight.val().device()
+    }
+
+    /// Images for the latent vectors of `seed`: `[n, 784]`, pixels in [-1, 1]. Same seed, same
+    /// latents on every device (see [`crate::latent`]).
+    pub fn sample(&self, n: usize, seed: u64) -> Tensor<2> {
+        let z = crate::latent::latent_tensor(n, self.latent(), seed, &self.device());
+        self.forward(z)
+    }
+}

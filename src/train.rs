@@ -1,0 +1,329 @@
+//! One GAN iteration: a discriminator update on a real batch and a fresh fake batch, then a
+//! generator update with the non-saturating loss. Both use BCE on logits and Adam.
+//!
+//! Statistics stay on the device until asked for ([`StepStats`]), so a caller can run many
+//! steps per readback; on WebGPU each readback is a round trip through the browser.
+
+use crate::data::Mnist;
+use crate::ema::Ema;
+use crate::error::{Error, Result};
+use crate::latent::normal_vec;
+use crate::model::{Discriminator, GanConfig, Generator};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use burn::tensor::activation;
+use rand::{SeedableRng, rngs::StdRng};
+use serde::{Deserialize, Serialize};
+
+/// Training hyper-parameters; all can change between steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// Real (and fake) digits per step.
+    pub batch_size: usize,
+    /// Generator learning rate.
+    pub lr_g: f64,
+    /// Discriminator learning rate.
+    pub lr_d: f64,
+    /// Adam β1; 0.5 rather than 0.9 is the DCGAN recipe: momentum fights the moving target.
+    pub beta_1: f32,
+    /// Target for real digits in D's loss: 1.0 plain, 0.9 one-sided label smoothing.
+    pub real_label: f32,
+    /// Decay of the moving average of G's weights used for sampling; 0 = no average.
+    #[serde(default)]
+    pub ema: f32,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self { batch_size: 64, lr_g: 2e-4, lr_d: 2e-4, beta_1: 0.5, real_label: 1.0, ema: 0.0 }
+    }
+}
+
+impl TrainConfig {
+    /// Rejects settings that cannot train.
+    pub fn validate(&self) -> Result<()> {
+        let lr_ok = |lr: f64| lr.is_finite() && lr > 0.0 && lr < 1.0;
+        if self.batch_size == 0 || self.batch_size > 4096 {
+            return Err(Error::Config(format!("batch size {} not in 1..=4096", self.batch_size)));
+        }
+        if !lr_ok(self.lr_g) || !lr_ok(self.lr_d) {
+            return Err(Error::Config(format!(
+                "learning rates must be in (0, 1): G {}, D {}",
+                self.lr_g, self.lr_d
+            )));
+        }
+        if !(0.0..1.0).contains(&self.beta_1) {
+            return Err(Error::Config(format!("Adam β1 {} not in [0, 1)", self.beta_1)));
+        }
+        if !(0.5..=1.0).contains(&self.real_label) {
+            return Err(Error::Config(format!("real label {} not in [0.5, 1]", self.real_label)));
+        }
+        if !(0.0..1.0).contains(&self.ema) {
+            return Err(Error::Config(format!("EMA decay {} not in [0, 1)", self.ema)));
+        }
+        Ok(())
+    }
+
+    /// A fresh optimizer with these settings, to load saved state into.
+    pub fn optimizer_for_resume(&self) -> ModuleOptimizer {
+        self.optimizer()
+    }
+
+    fn optimizer(&self) -> ModuleOptimizer {
+        AdamConfig::new().with_beta_1(self.beta_1).with_epsilon(1e-8).init()
+    }
+}
+
+/// One step's statistics, still on the device: D loss (real + fake BCE), G loss, and the mean
+/// probability D gives real digits, D(x), and fakes, D(G(z)).
+#[derive(Debug, Clone)]
+pub struct StepStats {
+    values: Tensor<1>,
+}
+
+/// [`StepStats`] read back to the host.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Discriminator loss: BCE on real plus BCE on fake (2·ln 2 ≈ 1.386 when D is guessing).
+    pub d_loss: f32,
+    /// Generator loss: BCE of D(G(z)) against "real" (non-saturating).
+    pub g_loss: f32,
+    /// Mean probability D gives the real batch.
+    pub d_real: f32,
+    /// Mean probability D gives the fake batch (before D's update).
+    pub d_fake: f32,
+}
+
+impl Stats {
+    fn from_slice(v: &[f32]) -> Self {
+        Self { d_loss: v[0], g_loss: v[1], d_real: v[2], d_fake: v[3] }
+    }
+
+    /// Whether every value is finite.
+    pub fn is_finite(&self) -> bool {
+        [self.d_loss, self.g_loss, self.d_real, self.d_fake].iter().all(|v| v.is_finite())
+    }
+}
+
+impl StepStats {
+    /// Reads many steps' statistics with a single device readback (native only: a sync read).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read_all(steps: Vec<StepStats>) -> Result<Vec<Stats>> {
+        if steps.is_empty() {
+            return Ok(Vec::new());
+        }
+        let all = Tensor::cat(steps.into_iter().map(|s| s.values).collect(), 0);
+        Self::unpack(all.try_into_data().map_err(|e| Error::Device(e.to_string()))?)
+    }
+
+    /// Reads many steps' statistics with a single asynchronous readback (works on WebGPU).
+    pub async fn read_all_async(steps: Vec<StepStats>) -> Result<Vec<Stats>> {
+        if steps.is_empty() {
+            return Ok(Vec::new());
+        }
+        let all = Tensor::cat(steps.into_iter().map(|s| s.values).collect(), 0);
+        Self::unpack(all.into_data_async().await.map_err(|e| Error::Device(e.to_string()))?)
+    }
+
+    fn unpack(data: TensorData) -> Result<Vec<Stats>> {
+        let v = data.try_into_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
+        Ok(v.chunks_exact(4).map(Stats::from_slice).collect())
+    }
+}
+
+/// Binary cross-entropy on logits against a constant target, averaged: written with
+/// log-sigmoid so that confident logits do not overflow.
+fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
+    let pos = activation::log_sigmoid(logits.clone());
+    let neg = activation::log_sigmoid(logits.neg());
+    let t = target as f64;
+    let loss = if t == 1.0 { pos } else { pos.mul_scalar(t) + neg.mul_scalar(1.0 - t) };
+    loss.mean().neg()
+}
+
+/// A GAN being trained: both networks, both optimizers, the step count.
+pub struct Trainer {
+    /// Shape of both networks.
+    pub gan: GanConfig,
+    /// Hyper-parameters, read at every step.
+    pub config: TrainConfig,
+    generator: Generator,
+    discriminator: Discriminator,
+    opt_g: ModuleOptimizer,
+    opt_d: ModuleOptimizer,
+    ema: Option<Ema>,
+    seed: u64,
+    step: u64,
+    device: Device,
+}
+
+impl Trainer {
+    /// Fresh networks from `seed` on `device` (made autodiff here if it is not already).
+    pub fn new(gan: GanConfig, config: TrainConfig, seed: u64, device: &Device) -> Result<Self> {
+        gan.validate()?;
+        config.validate()?;
+        let device = if device.is_autodiff() { device.clone() } else { device.clone().autodiff() };
+        let generator = gan.init_generator(seed, &device);
+        Ok(Self {
+            ema: (config.ema > 0.0).then(|| Ema::new(&generator, config.ema)),
+            generator,
+            discriminator: gan.init_discriminator(seed, &device),
+            opt_g: config.optimizer(),
+            opt_d: config.optimizer(),
+            gan,
+            config,
+            seed,
+            step: 0,
+            device,
+        })
+    }
+
+    /// Iterations done so far.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// The seed this run was started with; with [`step`](Self::step) it fixes every batch.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The (autodiff) device training runs on.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// The generator being trained.
+    pub fn generator(&self) -> &Generator {
+        &self.generator
+    }
+
+    /// The generator to draw samples from: the weights' moving average when one is kept,
+    /// else the generator being trained.
+    pub fn sampler(&self) -> &Generator {
+        self.ema.as_ref().map_or(&self.generator, Ema::generator)
+    }
+
+    /// The moving average of G, if kept.
+    pub fn ema(&self) -> Option<&Ema> {
+        self.ema.as_ref()
+    }
+
+    /// The discriminator being trained.
+    pub fn discriminator(&self) -> &Discriminator {
+        &self.discriminator
+    }
+
+    /// One D update then one G update on `data`. The batch and the latents are drawn from an
+    /// RNG seeded with (seed, step), so a resumed run sees exactly what an unbroken one would.
+    pub fn train_step(&mut self, data: &Mnist) -> StepStats {
+        let batch = self.config.batch_size;
+        let mut rng = StdRng::seed_from_u64(self.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ self.step);
+
+        // Discriminator: real and fake digits in one forward pass.
+        let real = data.random_batch(batch, &mut rng, &self.device);
+        let z = self.latents(&mut rng, batch);
+        let fake = self.generator.forward(z).detach();
+        let logits = self.discriminator.forward(Tensor::cat(vec![real, fake], 0));
+        let logits_real = logits.clone().slice(0..batch);
+        let logits_fake = logits.slice(batch..2 * batch);
+        let d_real = activation::sigmoid(logits_real.clone()).mean();
+        let d_fake = activation::sigmoid(logits_fake.clone()).mean();
+        let d_loss =
+            bce_with_logits(logits_real, self.config.real_label) + bce_with_logits(logits_fake, 0.0);
+        let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
+        self.discriminator = self.opt_d.step(self.config.lr_d, self.discriminator.clone(), grads);
+
+        // Generator: fresh latents, non-saturating loss -log D(G(z)).
+        let z = self.latents(&mut rng, batch);
+        // D is frozen here: gradients flow through it to G, but its weights' own are skipped.
+        let frozen = self.discriminator.clone().no_grad();
+        let g_loss = bce_with_logits(frozen.forward(self.generator.forward(z)), 1.0);
+        let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
+        self.generator = self.opt_g.step(self.config.lr_g, self.generator.clone(), grads);
+        if let Some(ema) = &mut self.ema {
+            ema.update(&self.generator);
+        }
+
+        self.step += 1;
+        StepStats { values: Tensor::cat(vec![d_loss, g_loss, d_real, d_fake], 0).detach() }
+    }
+
+    fn latents(&self, rng: &mut StdRng, n: usize) -> Tensor<2> {
+        let z = normal_vec(rng, n * self.gan.latent);
+        Tensor::from_data(TensorData::new(z, [n, self.gan.latent]), &self.device)
+    }
+
+    /// Everything needed to resume: the networks, the optimizers' moments, seed and step.
+    pub fn into_parts(self) -> TrainerParts {
+        TrainerParts {
+            gan: self.gan,
+            config: self.config,
+            generator: self.generator,
+            discriminator: self.discriminator,
+            opt_g: self.opt_g,
+            opt_d: self.opt_d,
+            ema: self.ema.map(|e| (e.generator().clone(), e.updates())),
+            seed: self.seed,
+            step: self.step,
+        }
+    }
+
+    /// Rebuilds a trainer from [`TrainerParts`] (for example, a loaded checkpoint).
+    pub fn from_parts(parts: TrainerParts, device: &Device) -> Result<Self> {
+        parts.gan.validate()?;
+        parts.config.validate()?;
+        let device = if device.is_autodiff() { device.clone() } else { device.clone().autodiff() };
+        let ema = match parts.ema {
+            Some((average, updates)) if parts.config.ema > 0.0 => {
+                Some(Ema::restore(average.fork(&device), parts.config.ema, updates))
+            }
+            _ if parts.config.ema > 0.0 => Some(Ema::new(&parts.generator, parts.config.ema)),
+            _ => None,
+        };
+        Ok(Self {
+            ema,
+            generator: parts.generator.fork(&device),
+            discriminator: parts.discriminator.fork(&device),
+            opt_g: parts.opt_g,
+            opt_d: parts.opt_d,
+            gan: parts.gan,
+            config: parts.config,
+            seed: parts.seed,
+            step: parts.step,
+            device,
+        })
+    }
+
+    /// Replaces the generator (e.g. with loaded pretrained weights); D and the optimizers go on.
+    pub fn set_generator(&mut self, generator: Generator) {
+        self.generator = generator.fork(&self.device);
+    }
+
+    /// Exposes the optimizers, for saving a checkpoint.
+    pub fn optimizers(&self) -> (&ModuleOptimizer, &ModuleOptimizer) {
+        (&self.opt_g, &self.opt_d)
+    }
+}
+
+/// A trainer taken apart, for checkpoints.
+pub struct TrainerParts {
+    /// Shape of both networks.
+    pub gan: GanConfig,
+    /// Hyper-parameters.
+    pub config: TrainConfig,
+    /// The generator.
+    pub generator: Generator,
+    /// The discriminator.
+    pub discriminator: Discriminator,
+    /// Adam state of the generator.
+    pub opt_g: ModuleOptimizer,
+    /// Adam state of the discriminator.
+    pub opt_d: ModuleOptimizer,
+    /// The moving average of G and its update count, if kept.
+    pub ema: Option<(Generator, u64)>,
+    /// The run's seed.
+    pub seed: u64,
+    /// Iterations done.
+    pub step: u64,
+}

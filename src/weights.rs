@@ -1,0 +1,281 @@
+//! The `.ganvas` file: burnpack sections (burn's own record format) behind a small header
+//! that says which network they belong to.
+//!
+//! ```text
+//! "\x89GANVAS\n"    8 bytes; the high byte and newline catch text-mode mangling, as in PNG
+//! u32 LE            header length H
+//! H bytes           header, JSON: kind, network shape, step, seed, section names and sizes
+//! sections          burnpack bytes, in the header's order
+//! u32 LE            CRC-32 of everything before it
+//! ```
+//!
+//! Loading checks magic, sizes and checksum before any tensor is built, and the network
+//! shape before any weight is applied; it builds a new module and never touches the caller's,
+//! so a failed load leaves the model in memory as it was.
+
+use crate::error::{Error, Result};
+use crate::model::{Discriminator, GanConfig, Generator};
+use crate::train::{TrainConfig, Trainer, TrainerParts};
+use burn::module::Module;
+use burn::prelude::*;
+use burn::store::ModuleRecord;
+use burn::tensor::Bytes;
+use serde::{Deserialize, Serialize};
+
+const MAGIC: &[u8; 8] = b"\x89GANVAS\n";
+const VERSION: u32 = 1;
+/// Larger files are refused before parsing: the biggest real checkpoint is ~40 MB.
+pub const MAX_FILE_BYTES: usize = 256 << 20;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The generator alone: enough to sample, and what `weights/` ships.
+    Generator,
+    /// Generator, discriminator and both optimizers' state: enough to resume training.
+    Checkpoint,
+}
+
+/// The JSON header.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Header {
+    /// Format version.
+    pub version: u32,
+    /// What the file holds.
+    pub kind: Kind,
+    /// Shape of the networks the weights belong to.
+    pub gan: GanConfig,
+    /// Training iterations behind these weights.
+    pub step: u64,
+    /// Seed of the training run.
+    pub seed: u64,
+    /// Training settings (checkpoints only).
+    #[serde(default)]
+    pub train: Option<TrainConfig>,
+    /// Updates behind the `ema` section (checkpoints with a moving average only).
+    #[serde(default)]
+    pub ema_updates: u64,
+    /// Section names and byte sizes, in file order.
+    pub sections: Vec<(String, u64)>,
+}
+
+/// A decoded, checked file: header plus raw section bytes.
+pub struct WeightsFile {
+    /// The header.
+    pub header: Header,
+    sections: Vec<(String, Vec<u8>)>,
+}
+
+fn bad(msg: impl Into<String>) -> Error {
+    Error::Weights(msg.into())
+}
+
+impl WeightsFile {
+    /// Checks and splits a file. Everything that can be wrong with the bytes is found here.
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        if bytes.is_empty() {
+            return Err(bad("the file is empty"));
+        }
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(bad(format!(
+                "the file is {} MB; weights files are at most {} MB",
+                bytes.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            )));
+        }
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(bad("not a ganvas weights file (it does not start with the ganvas signature)"));
+        }
+        if bytes.len() < MAGIC.len() + 8 {
+            return Err(bad(format!("the file is truncated: only {} bytes", bytes.len())));
+        }
+        let header_len = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
+        let header_end = 12usize.saturating_add(header_len);
+        let header_bytes = bytes.get(12..header_end).ok_or_else(|| {
+            bad(format!("the file is truncated: {} bytes, its header alone needs {header_end}", bytes.len()))
+        })?;
+        let header: Header = serde_json::from_slice(header_bytes)
+            .map_err(|e| bad(format!("the header is not valid: {e}")))?;
+        if header.version != VERSION {
+            return Err(bad(format!(
+                "format version {} is not supported (this build reads version {VERSION})",
+                header.version
+            )));
+        }
+        let body: u64 = header.sections.iter().map(|(_, n)| *n).sum();
+        let expected = header_end as u64 + body + 4;
+        if (bytes.len() as u64) < expected {
+            return Err(bad(format!(
+                "the file is truncated: {} bytes of the {expected} its header announces",
+                bytes.len()
+            )));
+        }
+        if (bytes.len() as u64) > expected {
+            return Err(bad(format!(
+                "{} unexpected bytes after the end of the weights",
+                bytes.len() as u64 - expected
+            )));
+        }
+        let (content, crc) = bytes.split_at(bytes.len() - 4);
+        let stored = u32::from_le_bytes(crc.try_into().unwrap());
+        if crc32fast::hash(content) != stored {
+            return Err(bad("checksum mismatch: the file is corrupted"));
+        }
+        let mut at = header_end;
+        let sections = header
+            .sections
+            .iter()
+            .map(|(name, n)| {
+                let part = bytes[at..at + *n as usize].to_vec();
+                at += *n as usize;
+                (name.clone(), part)
+            })
+            .collect();
+        Ok(Self { header, sections })
+    }
+
+    /// Assembles a file from a header (its `sections` filled in here) and named sections.
+    pub fn encode(mut header: Header, sections: Vec<(String, Vec<u8>)>) -> Vec<u8> {
+        header.sections = sections.iter().map(|(n, b)| (n.clone(), b.len() as u64)).collect();
+        let json = serde_json::to_vec(&header).expect("header serializes");
+        let mut out = Vec::with_capacity(json.len() + sections.iter().map(|s| s.1.len()).sum::<usize>() + 16);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&json);
+        for (_, b) in &sections {
+            out.extend_from_slice(b);
+        }
+        let crc = crc32fast::hash(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out
+    }
+
+    fn section(&self, name: &str) -> Result<&[u8]> {
+        self.sections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+            .ok_or_else(|| bad(format!("the file has no {name} section")))
+    }
+
+    /// Fails unless the file's network has the shape `expected`.
+    pub fn check_shape(&self, expected: &GanConfig) -> Result<()> {
+        if &self.header.gan != expected {
+            return Err(bad(format!(
+                "these weights are for {}, but the model is {}",
+                self.header.gan.describe(),
+                expected.describe()
+            )));
+        }
+        Ok(())
+    }
+
+    /// A new generator on `device` holding the file's weights.
+    pub fn generator(&self, device: &Device) -> Result<Generator> {
+        let fresh = self.header.gan.init_generator(0, device);
+        load_module(fresh, self.section("generator")?, "generator")
+    }
+
+    /// A new discriminator on `device` holding the file's weights.
+    pub fn discriminator(&self, device: &Device) -> Result<Discriminator> {
+        let fresh = self.header.gan.init_discriminator(0, device);
+        load_module(fresh, self.section("discriminator")?, "discriminator")
+    }
+}
+
+fn load_module<M: Module>(fresh: M, bytes: &[u8], what: &str) -> Result<M> {
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
+        .map_err(|e| bad(format!("{what}: {e}")))?
+        .cast_to_module_dtype();
+    fresh.try_load_record(record).map_err(|e| bad(format!("{what}: {e}")))
+}
+
+fn module_bytes<M: Module>(module: M, what: &str) -> Result<Vec<u8>> {
+    let bytes = module
+        .into_record()
+        .into_bytes()
+        .map_err(|e| bad(format!("cannot encode the {what}: {e}")))?;
+    Ok(bytes.to_vec())
+}
+
+/// Encodes a generator alone (synchronous readback: native, or the CPU backend in wasm).
+pub fn save_generator(gan: &GanConfig, generator: &Generator, step: u64, seed: u64) -> Result<Vec<u8>> {
+    let header = Header { version: VERSION, kind: Kind::Generator, gan: gan.clone(), step, seed, train: None, ema_updates: 0, sections: vec![] };
+    Ok(WeightsFile::encode(header, vec![("generator".into(), module_bytes(generator.clone(), "generator")?)]))
+}
+
+/// Loads a generator of shape `expected` from a file (a generator file or a checkpoint).
+pub fn load_generator(bytes: &[u8], expected: &GanConfig, device: &Device) -> Result<Generator> {
+    let file = WeightsFile::decode(bytes)?;
+    file.check_shape(expected)?;
+    file.generator(device)
+}
+
+/// Encodes everything needed to resume training.
+pub fn save_checkpoint(trainer: &Trainer) -> Result<Vec<u8>> {
+    let (opt_g, opt_d) = trainer.optimizers();
+    let encode_opt = |o: &burn::optim::ModuleOptimizer, what: &str| -> Result<Vec<u8>> {
+        Ok(o.into_bytes().map_err(|e| bad(format!("cannot encode the {what} optimizer: {e}")))?.to_vec())
+    };
+    let sections = vec![
+        ("generator".to_string(), module_bytes(trainer.generator().clone(), "generator")?),
+        ("discriminator".to_string(), module_bytes(trainer.discriminator().clone(), "discriminator")?),
+        ("opt_g".to_string(), encode_opt(opt_g, "generator")?),
+        ("opt_d".to_string(), encode_opt(opt_d, "discriminator")?),
+    ];
+    let mut sections = sections;
+    let mut ema_updates = 0;
+    if let Some(ema) = trainer.ema() {
+        sections.push(("ema".to_string(), module_bytes(ema.generator().clone(), "average generator")?));
+        ema_updates = ema.updates();
+    }
+    let header = Header {
+        version: VERSION,
+        kind: Kind::Checkpoint,
+        gan: trainer.gan.clone(),
+        step: trainer.step(),
+        seed: trainer.seed(),
+        train: Some(trainer.config.clone()),
+        ema_updates,
+        sections: vec![],
+    };
+    Ok(WeightsFile::encode(header, sections))
+}
+
+/// Rebuilds a trainer from a checkpoint, ready to continue on `device`.
+pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
+    let file = WeightsFile::decode(bytes)?;
+    if file.header.kind != Kind::Checkpoint {
+        return Err(bad("this is a generator-only file; resuming needs a checkpoint (D and optimizer state too)"));
+    }
+    let config = file.header.train.clone().ok_or_else(|| bad("the checkpoint has no training settings"))?;
+    let train_device = if device.is_autodiff() { device.clone() } else { device.clone().autodiff() };
+    let load_opt = |name: &str| -> Result<burn::optim::ModuleOptimizer> {
+        let bytes = Bytes::from_bytes_vec(file.section(name)?.to_vec());
+        // burn materialises optimizer state through code that can panic on a malformed record;
+        // keep that a clear error rather than a crash.
+        let fresh = config.optimizer_for_resume();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fresh.from_bytes(bytes)))
+            .map_err(|_| bad(format!("{name}: malformed optimizer state")))?
+            .map_err(|e| bad(format!("{name}: {e}")))
+    };
+    let parts = TrainerParts {
+        gan: file.header.gan.clone(),
+        generator: file.generator(&train_device)?,
+        discriminator: file.discriminator(&train_device)?,
+        opt_g: load_opt("opt_g")?,
+        opt_d: load_opt("opt_d")?,
+        ema: match file.sections.iter().any(|(n, _)| n == "ema") {
+            true => {
+                let fresh = file.header.gan.init_generator(0, &train_device);
+                Some((load_module(fresh, file.section("ema")?, "average generator")?, file.header.ema_updates))
+            }
+            false => None,
+        },
+        config,
+        seed: file.header.seed,
+        step: file.header.step,
+    };
+    Trainer::from_parts(parts, &train_device)
+}

@@ -1,0 +1,82 @@
+//! The networks have the shapes their presets promise.
+
+mod common;
+
+use burn::module::{Module, ModuleVisitor, Param};
+use burn::prelude::*;
+use ganvas::{GanConfig, IMAGE_PIXELS, Preset};
+
+/// Collects the shape of every float parameter, in module order.
+#[derive(Default)]
+struct Shapes(Vec<Vec<usize>>);
+
+impl ModuleVisitor for Shapes {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        self.0.push(param.val().dims().to_vec());
+    }
+}
+
+fn shapes<M: Module>(m: &M) -> Vec<Vec<usize>> {
+    let mut v = Shapes::default();
+    m.visit(&mut v);
+    v.0
+}
+
+/// Weight [in, out] then bias [out] for each consecutive pair of widths.
+fn expected(widths: &[usize]) -> Vec<Vec<usize>> {
+    widths.windows(2).flat_map(|w| [vec![w[0], w[1]], vec![w[1]]]).collect()
+}
+
+#[test]
+fn every_layer_has_the_preset_shape() {
+    let device = common::cpu();
+    let cases = [
+        (Preset::Tiny, vec![100, 256, 784], vec![784, 256, 1]),
+        (Preset::Standard, vec![100, 256, 512, 1024, 784], vec![784, 1024, 512, 256, 1]),
+    ];
+    for (preset, g, d) in cases {
+        let config = preset.config();
+        assert_eq!(shapes(&config.init_generator(1, &device)), expected(&g), "{preset:?} G");
+        assert_eq!(shapes(&config.init_discriminator(1, &device)), expected(&d), "{preset:?} D");
+    }
+}
+
+#[test]
+fn standard_generator_has_1_48_million_parameters() {
+    let g = Preset::Standard.config().init_generator(0, &common::cpu());
+    assert_eq!(g.num_params(), 1_486_352);
+}
+
+#[test]
+fn forward_shapes_and_ranges() {
+    let device = common::cpu();
+    for preset in Preset::ALL {
+        let config = preset.config();
+        let g = config.init_generator(3, &device);
+        let d = config.init_discriminator(3, &device);
+        let images = g.sample(5, 9);
+        assert_eq!(images.dims(), [5, IMAGE_PIXELS]);
+        let px = images.clone().into_data().try_into_vec::<f32>().unwrap();
+        assert!(px.iter().all(|p| (-1.0..=1.0).contains(p)), "tanh output in [-1, 1]");
+        assert_eq!(d.forward(images).dims(), [5, 1]);
+    }
+}
+
+#[test]
+fn same_seed_same_network_different_seed_different() {
+    let device = common::cpu();
+    let config = Preset::Tiny.config();
+    let a = config.init_generator(5, &device).sample(4, 1).into_data();
+    let b = config.init_generator(5, &device).sample(4, 1).into_data();
+    let c = config.init_generator(6, &device).sample(4, 1).into_data();
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn presets_parse_and_describe() {
+    assert_eq!("tiny".parse::<Preset>().unwrap(), Preset::Tiny);
+    assert!("huge".parse::<Preset>().is_err());
+    assert_eq!(Preset::Tiny.config().describe(), "G 100→256→784, D 784→256→1 (tiny)");
+    assert!(GanConfig::new(vec![0], vec![4]).validate().is_err());
+}
