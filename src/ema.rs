@@ -19,12 +19,14 @@ pub struct Ema {
 impl Ema {
     /// Starts the average at `generator`'s current weights.
     pub fn new(generator: &Generator, decay: f32) -> Self {
-        Self { decay, updates: 0, average: generator.clone().no_grad() }
+        // The average lives off the autodiff graph (`valid()`): tracked, each update would
+        // chain onto the last and training would slow down step after step.
+        Self { decay, updates: 0, average: generator.valid() }
     }
 
     /// Restores an average (from a checkpoint), `updates` steps in.
     pub fn restore(average: Generator, decay: f32, updates: u64) -> Self {
-        Self { decay, updates, average: average.no_grad() }
+        Self { decay, updates, average: average.valid() }
     }
 
     /// Moves the average towards `generator`. Early on the decay is lowered ((1+t)/(10+t)) so
@@ -55,12 +57,12 @@ impl Ema {
     }
 }
 
-/// Every float parameter, flattened, detached from the autodiff graph, in module order.
+/// Every float parameter, flattened, as a plain (non-autodiff) tensor, in module order.
 struct Collect(Vec<Tensor<1>>);
 
 impl ModuleVisitor for Collect {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        self.0.push(param.val().detach().flatten(0, D - 1));
+        self.0.push(param.val().inner().flatten(0, D - 1));
     }
 }
 

@@ -19,6 +19,8 @@ pub mod weights;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod grid;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use error::{Error, Result};
 pub use model::{Discriminator, GanConfig, Generator, Preset, IMAGE_PIXELS, IMAGE_SIDE};

@@ -276,7 +276,7 @@ impl Trainer {
         let device = if device.is_autodiff() { device.clone() } else { device.clone().autodiff() };
         let ema = match parts.ema {
             Some((average, updates)) if parts.config.ema > 0.0 => {
-                Some(Ema::restore(average.fork(&device), parts.config.ema, updates))
+                Some(Ema::restore(average, parts.config.ema, updates))
             }
             _ if parts.config.ema > 0.0 => Some(Ema::new(&parts.generator, parts.config.ema)),
             _ => None,
@@ -295,9 +295,16 @@ impl Trainer {
         })
     }
 
-    /// Replaces the generator (e.g. with loaded pretrained weights); D and the optimizers go on.
-    pub fn set_generator(&mut self, generator: Generator) {
+    /// Replaces the generator (e.g. with loaded pretrained weights, `step` iterations old).
+    /// D is kept; G's optimizer state and moving average start afresh, as they belonged to
+    /// the old weights.
+    pub fn set_generator(&mut self, generator: Generator, step: u64) {
         self.generator = generator.fork(&self.device);
+        self.opt_g = self.config.optimizer();
+        if let Some(ema) = &mut self.ema {
+            *ema = Ema::new(&self.generator, ema.decay());
+        }
+        self.step = step;
     }
 
     /// Exposes the optimizers, for saving a checkpoint.

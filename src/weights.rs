@@ -177,6 +177,16 @@ impl WeightsFile {
         load_module(fresh, self.section("generator")?, "generator")
     }
 
+    /// The generator to sample from: the moving average of G when the file has one (a
+    /// checkpoint trained with `--ema`), else G itself.
+    pub fn sampler(&self, device: &Device) -> Result<Generator> {
+        if self.sections.iter().any(|(n, _)| n == "ema") {
+            let fresh = self.header.gan.init_generator(0, device);
+            return load_module(fresh, self.section("ema")?, "average generator");
+        }
+        self.generator(device)
+    }
+
     /// A new discriminator on `device` holding the file's weights.
     pub fn discriminator(&self, device: &Device) -> Result<Discriminator> {
         let fresh = self.header.gan.init_discriminator(0, device);
@@ -205,11 +215,12 @@ pub fn save_generator(gan: &GanConfig, generator: &Generator, step: u64, seed: u
     Ok(WeightsFile::encode(header, vec![("generator".into(), module_bytes(generator.clone(), "generator")?)]))
 }
 
-/// Loads a generator of shape `expected` from a file (a generator file or a checkpoint).
+/// Loads a generator of shape `expected` to sample from (a generator file, or a checkpoint's
+/// moving average if it has one).
 pub fn load_generator(bytes: &[u8], expected: &GanConfig, device: &Device) -> Result<Generator> {
     let file = WeightsFile::decode(bytes)?;
     file.check_shape(expected)?;
-    file.generator(device)
+    file.sampler(device)
 }
 
 /// Encodes everything needed to resume training.

@@ -196,6 +196,7 @@ fn train(args: TrainArgs) -> Result<()> {
         }
         if args.checkpoint_every > 0 && step % args.checkpoint_every == 0 && step < args.iters {
             write(&ckpt_path, &weights::save_checkpoint(&trainer)?)?;
+            write_grid(&trainer, &args.out.join(format!("{name}-samples.png")))?;
         }
     }
     bar.finish();
@@ -209,9 +210,8 @@ fn train(args: TrainArgs) -> Result<()> {
         &gen_path,
         &weights::save_generator(&trainer.gan, trainer.sampler(), trainer.step(), trainer.seed())?,
     )?;
-    let digits = latent::images_to_u8(trainer.sampler().sample(100, 0))?;
     let png_path = args.out.join(format!("{name}-samples.png"));
-    grid::write_png(&png_path, &digits.chunks(784).collect::<Vec<_>>(), 10, 2)?;
+    write_grid(&trainer, &png_path)?;
     eprintln!(
         "wrote {}, {} and {}",
         gen_path.display(),
@@ -221,13 +221,19 @@ fn train(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
+/// The 100 digits of seed 0 as a 10×10 PNG: how training is going, at a glance.
+fn write_grid(trainer: &Trainer, path: &Path) -> Result<()> {
+    let digits = latent::images_to_u8(trainer.sampler().sample(100, 0))?;
+    grid::write_png(path, &digits.chunks(784).collect::<Vec<_>>(), 10, 2)
+}
+
 fn sample(args: SampleArgs) -> Result<()> {
     let device = Backend::parse(&args.backend)?.device()?;
     let file = weights::WeightsFile::decode(&read(&args.weights)?)
         .map_err(|e| Error::Weights(format!("{}: {e}", args.weights.display())))?;
     let gan: GanConfig = file.header.gan.clone();
     gan.validate()?;
-    let generator = file.generator(&device)?;
+    let generator = file.sampler(&device)?;
     // One latent stream for all N (so the first 100 of 1000 are the 100 of `--n 100`),
     // generated in chunks to keep memory flat.
     let latent = gan.latent;

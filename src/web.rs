@@ -1,0 +1,353 @@
+//! The browser API: one `Ganvas` class for JavaScript (wasm-bindgen), running the same model
+//! and training code as the native CLI on WebGPU or on the CPU.
+//!
+//! Every read of device data here is asynchronous: on WebGPU a synchronous read panics.
+
+use crate::backend::Backend;
+use crate::data::Mnist;
+use crate::error::Error;
+use crate::latent;
+use crate::model::{GanConfig, Generator, Preset};
+use crate::train::{StepStats, TrainConfig, Trainer};
+use crate::weights;
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::prelude::*;
+use js_sys::{Function, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+fn js_err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// Options of [`Ganvas::create`], from a plain JS object.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Options {
+    /// "auto" (default), "webgpu" or "cpu" (also "flex" / "ndarray" to pick the CPU backend).
+    backend: Option<String>,
+    /// "tiny" or "standard" (default).
+    preset: Option<String>,
+    /// Seed of the initial weights and of the training batches.
+    seed: Option<f64>,
+}
+
+/// What runs, and why: returned by `backendInfo()`.
+#[derive(Serialize, Clone, Default)]
+#[serde(rename_all = "camelCase")]
+struct BackendInfo {
+    /// "webgpu" or "cpu".
+    backend: String,
+    /// burn's CPU backend ("flex"/"ndarray") when the CPU runs; "wgpu" on WebGPU.
+    burn_backend: String,
+    /// The WebGPU adapter's vendor, architecture and description, when one was found.
+    adapter: Option<AdapterInfo>,
+    /// Why this backend runs and not the other, in words.
+    reason: String,
+}
+
+#[derive(Serialize, Clone, Default)]
+#[serde(rename_all = "camelCase")]
+struct AdapterInfo {
+    vendor: String,
+    architecture: String,
+    description: String,
+    /// A software adapter (SwiftShader): correct, but far slower than the CPU backend here.
+    is_fallback_adapter: bool,
+}
+
+/// One step's statistics, as JS sees them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsStats {
+    step: u64,
+    d_loss: f32,
+    g_loss: f32,
+    d_real: f32,
+    d_fake: f32,
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn get_string(target: &JsValue, key: &str) -> String {
+    get(target, key).as_string().unwrap_or_default()
+}
+
+/// Asks the browser for a WebGPU adapter and describes it, or says why there is none.
+async fn probe_webgpu() -> Result<AdapterInfo, String> {
+    let gpu = get(&get(&js_sys::global(), "navigator"), "gpu");
+    if gpu.is_undefined() || gpu.is_null() {
+        return Err("this browser does not expose WebGPU (navigator.gpu is missing)".into());
+    }
+    let request: Function = get(&gpu, "requestAdapter")
+        .dyn_into()
+        .map_err(|_| "navigator.gpu.requestAdapter is not a function".to_string())?;
+    let promise: Promise = request
+        .call0(&gpu)
+        .map_err(|e| format!("requestAdapter failed: {e:?}"))?
+        .dyn_into()
+        .map_err(|_| "requestAdapter did not return a promise".to_string())?;
+    let adapter = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("requestAdapter failed: {e:?}"))?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err("the browser has WebGPU but offers no adapter (no usable GPU)".into());
+    }
+    let info = get(&adapter, "info");
+    // `isFallbackAdapter` moved from the adapter to its info in recent Chrome; read both.
+    let fallback = get(&info, "isFallbackAdapter").as_bool().or_else(|| get(&adapter, "isFallbackAdapter").as_bool());
+    Ok(AdapterInfo {
+        vendor: get_string(&info, "vendor"),
+        architecture: get_string(&info, "architecture"),
+        description: get_string(&info, "description"),
+        is_fallback_adapter: fallback.unwrap_or(false),
+    })
+}
+
+/// The CPU device for a backend name ("cpu", "flex", "ndarray").
+fn cpu(name: &str) -> Result<(Device, Backend), JsError> {
+    let backend = Backend::parse(name).map_err(js_err)?;
+    let device = backend.cpu_device().ok_or_else(|| js_err("not a CPU backend"))?;
+    Ok((device, backend))
+}
+
+/// Picks and initialises the device. `auto` takes WebGPU only on a hardware adapter.
+async fn choose_device(requested: &str) -> Result<(Device, BackendInfo), JsError> {
+    let want_gpu = match requested {
+        "auto" => None,
+        "webgpu" | "gpu" | "wgpu" => Some(true),
+        "cpu" | "flex" | "ndarray" => Some(false),
+        other => return Err(js_err(format!("unknown backend {other:?} (auto, webgpu, cpu)"))),
+    };
+    let cpu_name = if want_gpu == Some(false) { requested } else { "cpu" };
+    let cpu_with = |reason: String, adapter: Option<AdapterInfo>| -> Result<(Device, BackendInfo), JsError> {
+        let (device, backend) = cpu(cpu_name)?;
+        let info = BackendInfo { backend: "cpu".into(), burn_backend: backend.name().into(), adapter, reason };
+        Ok((device, info))
+    };
+    if want_gpu == Some(false) {
+        return cpu_with("the CPU backend was requested".into(), None);
+    }
+    let adapter = match probe_webgpu().await {
+        Ok(adapter) => adapter,
+        Err(why) if want_gpu.is_none() => return cpu_with(format!("running on the CPU: {why}"), None),
+        Err(why) => return Err(js_err(format!("WebGPU was requested but {why}"))),
+    };
+    if adapter.is_fallback_adapter && want_gpu.is_none() {
+        return cpu_with(
+            "running on the CPU: the only WebGPU adapter is a software fallback (no GPU), where \
+             a training step compiles for minutes and runs ~50× slower than the CPU backend"
+                .into(),
+            Some(adapter),
+        );
+    }
+    match Device::wgpu_options().init_async().await {
+        Ok(device) => {
+            let reason = match (want_gpu, adapter.is_fallback_adapter) {
+                (Some(true), true) => "WebGPU was requested; note this adapter is a software fallback and slow",
+                (Some(true), false) => "WebGPU was requested",
+                _ => "running on WebGPU: the browser offers a hardware GPU adapter",
+            };
+            let info = BackendInfo { backend: "webgpu".into(), burn_backend: "wgpu".into(), adapter: Some(adapter), reason: reason.into() };
+            Ok((device, info))
+        }
+        Err(e) if want_gpu.is_none() => cpu_with(format!("running on the CPU: WebGPU failed to start ({e})"), Some(adapter)),
+        Err(e) => Err(js_err(format!("WebGPU was requested but failed to start: {e}"))),
+    }
+}
+
+/// A GAN in the browser: sample it, load or save its weights, train it on MNIST.
+#[wasm_bindgen]
+pub struct Ganvas {
+    device: Device,
+    info: BackendInfo,
+    trainer: Trainer,
+    data: Option<Mnist>,
+}
+
+#[wasm_bindgen]
+impl Ganvas {
+    /// Creates a GAN: `{backend: "auto"|"webgpu"|"cpu", preset: "tiny"|"standard", seed}`.
+    /// "auto" uses WebGPU only on a hardware adapter; `backendInfo()` says what was chosen.
+    pub async fn create(options: JsValue) -> Result<Ganvas, JsError> {
+        console_error_panic_hook::set_once();
+        let options: Options = if options.is_undefined() || options.is_null() {
+            Options::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(js_err)?
+        };
+        let preset: Preset = options.preset.as_deref().unwrap_or("standard").parse().map_err(js_err)?;
+        let seed = options.seed.unwrap_or(0.0).max(0.0) as u64;
+        let (device, info) = choose_device(options.backend.as_deref().unwrap_or("auto")).await?;
+        let trainer = Trainer::new(preset.config(), TrainConfig::default(), seed, &device).map_err(js_err)?;
+        Ok(Ganvas { device, info, trainer, data: None })
+    }
+
+    /// `{backend, burnBackend, adapter: {vendor, architecture, description, isFallbackAdapter}?, reason}`.
+    #[wasm_bindgen(js_name = backendInfo)]
+    pub fn backend_info(&self) -> Result<JsValue, JsError> {
+        self.info.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+    }
+
+    /// The network preset ("tiny", "standard").
+    pub fn preset(&self) -> String {
+        Preset::of(&self.trainer.gan).map_or("custom", Preset::name).into()
+    }
+
+    /// Size of the latent vectors `generate` takes.
+    pub fn latent(&self) -> usize {
+        self.trainer.gan.latent
+    }
+
+    /// Iterations trained since the last reset (or those behind loaded weights).
+    pub fn step(&self) -> f64 {
+        self.trainer.step() as f64
+    }
+
+    /// Starts again from fresh random weights: `preset` ("tiny"/"standard"), `seed`.
+    pub fn reset(&mut self, preset: &str, seed: f64) -> Result<(), JsError> {
+        let preset: Preset = preset.parse().map_err(js_err)?;
+        let config = self.trainer.config.clone();
+        self.trainer = Trainer::new(preset.config(), config, seed.max(0.0) as u64, &self.device).map_err(js_err)?;
+        Ok(())
+    }
+
+    /// Gives the training digits: the decompressed `mnist-train.gz` bundle (images IDX then
+    /// labels IDX). Bad data is refused with the reason and nothing changes.
+    #[wasm_bindgen(js_name = setData)]
+    pub fn set_data(&mut self, bundle: &[u8]) -> Result<usize, JsError> {
+        let data = Mnist::from_bundle(bundle).map_err(js_err)?;
+        let n = data.len();
+        self.data = Some(data);
+        Ok(n)
+    }
+
+    /// Whether training data has been given.
+    #[wasm_bindgen(js_name = hasData)]
+    pub fn has_data(&self) -> bool {
+        self.data.is_some()
+    }
+
+    /// Sets the batch size (1–4096), used from the next step.
+    #[wasm_bindgen(js_name = setBatchSize)]
+    pub fn set_batch_size(&mut self, batch: usize) -> Result<(), JsError> {
+        let config = TrainConfig { batch_size: batch, ..self.trainer.config.clone() };
+        config.validate().map_err(js_err)?;
+        self.trainer.config = config;
+        Ok(())
+    }
+
+    /// Sets the generator's and discriminator's learning rates, used from the next step.
+    #[wasm_bindgen(js_name = setLearningRates)]
+    pub fn set_learning_rates(&mut self, lr_g: f64, lr_d: f64) -> Result<(), JsError> {
+        let config = TrainConfig { lr_g, lr_d, ..self.trainer.config.clone() };
+        config.validate().map_err(js_err)?;
+        self.trainer.config = config;
+        Ok(())
+    }
+
+    /// Current `{batchSize, lrG, lrD}`.
+    pub fn settings(&self) -> Result<JsValue, JsError> {
+        let c = &self.trainer.config;
+        let v = serde_json::json!({"batchSize": c.batch_size, "lrG": c.lr_g, "lrD": c.lr_d});
+        v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+    }
+
+    /// Runs `steps` iterations (one D and one G update each) and returns each one's
+    /// `{step, dLoss, gLoss, dReal, dFake}`, read back from the device once at the end.
+    pub async fn train(&mut self, steps: u32) -> Result<JsValue, JsError> {
+        let data = self.data.as_ref().ok_or_else(|| js_err("no training data: call setData first"))?;
+        let first = self.trainer.step() + 1;
+        let pending: Vec<StepStats> = (0..steps).map(|_| self.trainer.train_step(data)).collect();
+        let stats = StepStats::read_all_async(pending).await.map_err(js_err)?;
+        let out: Vec<JsStats> = stats
+            .iter()
+            .zip(first..)
+            .map(|(s, step)| JsStats { step, d_loss: s.d_loss, g_loss: s.g_loss, d_real: s.d_real, d_fake: s.d_fake })
+            .collect();
+        out.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+    }
+
+    /// Digits for given latent vectors (`n × latent()` values): `n × 784` bytes, 0 = background.
+    pub async fn generate(&self, z: Vec<f32>) -> Result<Vec<u8>, JsError> {
+        let latent = self.trainer.gan.latent;
+        if z.is_empty() || z.len() % latent != 0 {
+            return Err(js_err(format!("z has {} values, not a multiple of the latent size {latent}", z.len())));
+        }
+        let generator = self.trainer.sampler();
+        let z = latent::latents_from(&z, latent, &generator.device());
+        latent::images_to_u8_async(generator.forward(z)).await.map_err(js_err)
+    }
+
+    /// `n` digits from the latent vectors of `seed` (the same as `ganvas sample --seed`).
+    pub async fn sample(&self, n: usize, seed: f64) -> Result<Vec<u8>, JsError> {
+        let z = latent::normal_latents(n, self.trainer.gan.latent, seed.max(0.0) as u64);
+        self.generate(z).await
+    }
+
+    /// Seeded standard-normal latent vectors, `n × latent()` values, for `generate`.
+    pub fn latents(&self, n: usize, seed: f64) -> Vec<f32> {
+        latent::normal_latents(n, self.trainer.gan.latent, seed.max(0.0) as u64)
+    }
+
+    /// Loads generator weights (a `.ganvas` file or checkpoint). A bad file, or one for
+    /// another preset, is refused with the reason and the model is left as it was.
+    #[wasm_bindgen(js_name = loadWeights)]
+    pub fn load_weights(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        let file = weights::WeightsFile::decode(bytes).map_err(js_err)?;
+        file.check_shape(&self.trainer.gan).map_err(js_err)?;
+        let generator = file.sampler(&self.device).map_err(js_err)?;
+        self.trainer.set_generator(generator, file.header.step);
+        Ok(())
+    }
+
+    /// The preset a weights file is for, or an error saying why the bytes are not a weights
+    /// file. Lets the page switch preset before `loadWeights`.
+    #[wasm_bindgen(js_name = weightsPreset)]
+    pub fn weights_preset(bytes: &[u8]) -> Result<String, JsError> {
+        let file = weights::WeightsFile::decode(bytes).map_err(js_err)?;
+        Preset::of(&file.header.gan)
+            .map(|p| p.name().to_string())
+            .ok_or_else(|| js_err(format!("weights are for {}, not a preset", file.header.gan.describe())))
+    }
+
+    /// The generator's weights as a `.ganvas` file (read back asynchronously: works on WebGPU).
+    #[wasm_bindgen(js_name = saveWeights)]
+    pub async fn save_weights(&self) -> Result<Vec<u8>, JsError> {
+        let generator = to_cpu(self.trainer.sampler(), &self.trainer.gan).await.map_err(js_err)?;
+        weights::save_generator(&self.trainer.gan, &generator, self.trainer.step(), self.trainer.seed())
+            .map_err(js_err)
+    }
+}
+
+/// Copies a generator to the CPU with asynchronous reads, so that burn's synchronous record
+/// writer can then run there.
+async fn to_cpu(generator: &Generator, gan: &GanConfig) -> Result<Generator, Error> {
+    struct Collect(Vec<Tensor<1>>);
+    impl ModuleVisitor for Collect {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.0.push(param.val().flatten(0, D - 1));
+        }
+    }
+    struct Fill(std::vec::IntoIter<TensorData>);
+    impl ModuleMapper for Fill {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let data = self.0.next().expect("same module shape");
+            param.map(|t| {
+                let dims = t.dims();
+                Tensor::<1>::from_data(data, &t.device()).reshape(dims)
+            })
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    generator.visit(&mut collect);
+    let mut values = Vec::with_capacity(collect.0.len());
+    for tensor in collect.0 {
+        values.push(tensor.into_data_async().await.map_err(|e| Error::Device(e.to_string()))?);
+    }
+    let cpu = Backend::CPU.cpu_device().expect("a CPU backend");
+    Ok(gan.init_generator(0, &cpu).map(&mut Fill(values.into_iter())))
+}

@@ -1,0 +1,84 @@
+// The demo page in headless Chromium without WebGPU: pretrained digits, CPU training, the
+// embed element, bad uploads. Run with `node --test tests/browser/` after pkg-scripts/build.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gridPixels, mount, open, start, statusText, trainSteps, waitReady } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+test('the page opens with pretrained digits drawn', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  const t0 = Date.now();
+  const info = await waitReady(page, '#demo');
+  const seconds = (Date.now() - t0) / 1000;
+  assert.equal(info.step > 0, true, 'pretrained weights report their training steps');
+  const px = await gridPixels(page);
+  assert.equal(px.width, 8 * 28);
+  // Not blank, not noise: MNIST-like digits are mostly dark background with ~13% ink.
+  assert.ok(px.mean > 0.06 && px.mean < 0.3, `mean ink ${px.mean}`);
+  assert.ok(px.darkShare > 0.6, `background share ${px.darkShare}`);
+  assert.deepEqual(page.errors, []);
+  console.log(`# first pretrained grid ${seconds.toFixed(1)} s after navigation (ready event)`);
+  await page.close();
+});
+
+test('without WebGPU the page falls back to the CPU and says so', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  const info = await waitReady(page, '#demo');
+  assert.equal(info.backend, 'cpu');
+  assert.match(info.reason, /CPU.*(WebGPU|navigator\.gpu|adapter)/);
+  assert.match(await statusText(page), /CPU/);
+  await page.close();
+});
+
+for (const preset of ['tiny', 'standard']) {
+  test(`50 CPU training steps (${preset}) give finite losses and change the grid`, async () => {
+    const page = await open(env.browser, `${env.base}/`);
+    await waitReady(page, '#demo');
+    await mount(page, { backend: 'cpu', preset, weights: preset === 'standard' ? '' : 'none' });
+    const before = await gridPixels(page);
+    const stats = await trainSteps(page, 50);
+    const last = stats[stats.length - 1];
+    for (const s of stats) for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake']) assert.ok(Number.isFinite(s[k]), `${k} at ${s.step}`);
+    await page.waitForTimeout(500); // the redraw after the last chunk
+    const after = await gridPixels(page);
+    assert.notEqual(after.hash, before.hash, 'the grid was redrawn with new digits');
+    const speed = 1000 / last.msPerStep;
+    console.log(`# ${preset} on the CPU backend: ${speed.toFixed(1)} steps/s (${last.msPerStep.toFixed(1)} ms/step, last chunk)`);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}
+
+test('the embed page element fires ready and step', async () => {
+  const page = await open(env.browser, `${env.base}/embed.html`);
+  const info = await waitReady(page, '#embedded');
+  assert.ok(info.step > 0);
+  const step = await page.evaluate(() => new Promise((ok) => {
+    const el = document.querySelector('#embedded');
+    el.addEventListener('step', (e) => ok(e.detail), { once: true });
+    el.stepOnce();
+  }));
+  assert.ok(Number.isFinite(step.dLoss));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a bad weights upload shows the error and keeps the model', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  const before = await gridPixels(page);
+  const input = page.locator('#demo .upload-input');
+  await input.setInputFiles({ name: 'bad.ganvas', mimeType: 'application/octet-stream', buffer: Buffer.from('definitely not weights') });
+  await page.waitForFunction(() => /not a ganvas weights file/.test(document.querySelector('#demo').shadowRoot.querySelector('.message').textContent));
+  const message = await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('.message').className);
+  assert.match(message, /error/);
+  // The model is unchanged: a redraw gives the same digits.
+  await page.evaluate(() => document.querySelector('#demo').redraw());
+  assert.equal((await gridPixels(page)).hash, before.hash);
+  // Error events are expected here; nothing uncaught.
+  assert.deepEqual(page.errors.filter((e) => e.startsWith('pageerror')), []);
+  await page.close();
+});

@@ -1,0 +1,97 @@
+// Shared set-up for the browser tests: the static server and headless Debian Chromium driven
+// by playwright-core (never a downloaded browser).
+import { createRequire } from 'node:module';
+import { serve } from '../../pkg-scripts/serve.mjs';
+
+const require = createRequire(new URL('../../pkg-scripts/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const BASE_FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export async function start({ webgpu = false } = {}) {
+  const server = await serve(0);
+  const base = `http://localhost:${server.address().port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...BASE_FLAGS, ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
+  });
+  return { server, base, browser, async close() { await browser.close(); server.close(); } };
+}
+
+/** A page that records uncaught errors and console errors. */
+export async function open(browser, url) {
+  const page = await browser.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
+  await page.goto(url);
+  return page;
+}
+
+/** Replaces the page's demo element with one of the given attributes; resolves on `ready`. */
+export async function mount(page, attrs, timeout = 120_000) {
+  return page.evaluate(async ({ attrs, timeout }) => {
+    await customElements.whenDefined('ganvas-demo');
+    document.querySelectorAll('ganvas-demo').forEach((e) => e.remove());
+    const el = document.createElement('ganvas-demo');
+    el.id = 'demo';
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    const ready = new Promise((ok, fail) => {
+      el.addEventListener('ready', (e) => ok(e.detail), { once: true });
+      el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
+      setTimeout(() => fail(new Error('no ready event')), timeout);
+    });
+    document.body.append(el);
+    return ready;
+  }, { attrs, timeout });
+}
+
+/** Resolves once the element fired `ready` (for pages that declare it in HTML). */
+export function waitReady(page, selector, timeout = 120_000) {
+  return page.evaluate(({ selector, timeout }) => new Promise((ok, fail) => {
+    const el = document.querySelector(selector);
+    el.addEventListener('ready', (e) => ok(e.detail), { once: true });
+    el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
+    setTimeout(() => fail(new Error('no ready event')), timeout);
+  }), { selector, timeout });
+}
+
+/** Grid pixel statistics: mean brightness in [0, 1], share of dark pixels, and a fingerprint. */
+export function gridPixels(page, selector = '#demo') {
+  return page.evaluate((selector) => {
+    const c = document.querySelector(selector).shadowRoot.querySelector('canvas.grid');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0, dark = 0, hash = 0;
+    const n = d.length / 4;
+    for (let i = 0; i < d.length; i += 4) {
+      const v = (d[i] - 16) / 239; // undo the page's background tint: 0 = background, 1 = ink
+      sum += v;
+      if (v < 0.25) dark++;
+      hash = (hash * 31 + d[i]) >>> 0;
+    }
+    return { width: c.width, height: c.height, mean: sum / n, darkShare: dark / n, hash };
+  }, selector);
+}
+
+/** Trains until at least `steps` more steps are done, then pauses; returns the stats seen. */
+export function trainSteps(page, steps, timeout = 300_000) {
+  return page.evaluate(({ steps, timeout }) => new Promise((ok, fail) => {
+    const el = document.querySelector('#demo');
+    const seen = [];
+    let first = null;
+    const onStep = (e) => {
+      seen.push(e.detail);
+      first ??= e.detail.step - 1;
+      if (e.detail.step - first >= steps) { el.removeEventListener('step', onStep); el.pause(); ok(seen); }
+    };
+    el.addEventListener('step', onStep);
+    el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
+    setTimeout(() => fail(new Error(`fewer than ${steps} steps in time (${seen.length} events)`)), timeout);
+    el.train();
+  }), { steps, timeout });
+}
+
+export function statusText(page, selector = '#demo') {
+  return page.evaluate((s) => document.querySelector(s).shadowRoot.querySelector('.status').textContent, selector);
+}

@@ -1,0 +1,91 @@
+// Drawing on 2D canvases: digits with putImageData (a WebGPU canvas screenshots blank in
+// headless Chromium, and 2D is all a 28×28 digit needs) and the training chart.
+
+const SIDE = 28;
+
+/** Draws `n` digits (n×784 bytes, 0 = background) in a grid `cols` wide, white ink on near-black. */
+export function drawDigits(canvas, pixels, cols) {
+  const n = pixels.length / (SIDE * SIDE);
+  const rows = Math.ceil(n / cols);
+  if (canvas.width !== cols * SIDE || canvas.height !== rows * SIDE) {
+    canvas.width = cols * SIDE;
+    canvas.height = rows * SIDE;
+  }
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(cols * SIDE, rows * SIDE);
+  const out = image.data;
+  for (let i = 0; i < n; i++) {
+    const ox = (i % cols) * SIDE, oy = Math.floor(i / cols) * SIDE;
+    for (let y = 0; y < SIDE; y++) {
+      for (let x = 0; x < SIDE; x++) {
+        const v = pixels[i * SIDE * SIDE + y * SIDE + x];
+        const o = ((oy + y) * cols * SIDE + ox + x) * 4;
+        out[o] = 16 + (v * 239) / 255; out[o + 1] = 18 + (v * 237) / 255; out[o + 2] = 27 + (v * 228) / 255; out[o + 3] = 255;
+      }
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+export const SERIES = [
+  { key: 'dLoss', label: 'D loss', color: '#e4572e' },
+  { key: 'gLoss', label: 'G loss', color: '#29a8ab' },
+  { key: 'dReal', label: 'D(x)', color: '#f3a712' },
+  { key: 'dFake', label: 'D(G(z))', color: '#a06cd5' },
+];
+
+/** Exponential moving average of a series, as TensorBoard smooths (0 = raw). */
+export function smooth(values, weight) {
+  let last = values[0] ?? 0;
+  return values.map((v) => (last = last * weight + (1 - weight) * v));
+}
+
+/** Draws the four series of `history` ({step, dLoss, ...}[]) with axes, ticks and a legend. */
+export function drawChart(canvas, history, smoothing) {
+  const dpr = globalThis.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 480, h = canvas.clientHeight || 220;
+  if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const pad = { l: 36, r: 10, t: 24, b: 22 };
+  const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.strokeStyle = '#8884'; ctx.fillStyle = '#888'; ctx.lineWidth = 1;
+  if (history.length === 0) {
+    ctx.fillText('Losses appear here once training starts.', pad.l + 8, pad.t + ph / 2);
+    return;
+  }
+  const x0 = history[0].step, x1 = Math.max(history[history.length - 1].step, x0 + 1);
+  const series = SERIES.map((s) => ({ ...s, values: smooth(history.map((h) => h[s.key]), smoothing) }));
+  const ymax = Math.max(1, Math.ceil(Math.max(...series.flatMap((s) => s.values.filter(Number.isFinite))) * 2) / 2);
+  const X = (step) => pad.l + ((step - x0) / (x1 - x0)) * pw;
+  const Y = (v) => pad.t + ph - (Math.min(v, ymax) / ymax) * ph;
+  // Axes and ticks.
+  ctx.beginPath(); ctx.moveTo(pad.l, pad.t); ctx.lineTo(pad.l, pad.t + ph); ctx.lineTo(pad.l + pw, pad.t + ph); ctx.stroke();
+  ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+  for (let i = 0; i <= 4; i++) {
+    const v = (ymax * i) / 4;
+    ctx.fillText(v.toFixed(ymax >= 4 ? 0 : 1), pad.l - 4, Y(v));
+    ctx.beginPath(); ctx.moveTo(pad.l, Y(v)); ctx.lineTo(pad.l + pw, Y(v)); ctx.strokeStyle = '#8882'; ctx.stroke();
+  }
+  ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+  for (let i = 0; i <= 4; i++) {
+    const step = Math.round(x0 + ((x1 - x0) * i) / 4);
+    ctx.fillText(step.toLocaleString('en'), X(step), pad.t + ph + 4);
+  }
+  // Lines.
+  for (const s of series) {
+    ctx.beginPath(); ctx.strokeStyle = s.color; ctx.lineWidth = 1.5;
+    s.values.forEach((v, i) => { const x = X(history[i].step), y = Y(v); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
+    ctx.stroke();
+  }
+  // Legend.
+  ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+  let lx = pad.l;
+  for (const s of series) {
+    ctx.fillStyle = s.color; ctx.fillRect(lx, 8, 10, 3);
+    ctx.fillStyle = '#888'; ctx.fillText(`${s.label} ${s.values[s.values.length - 1].toFixed(3)}`, lx + 14, 10);
+    lx += ctx.measureText(`${s.label} 0.000`).width + 28;
+  }
+}

@@ -1,0 +1,343 @@
+// <ganvas-demo mode="train|explore" preset="standard|tiny" backend="auto|webgpu|cpu"
+//              weights="url|none" seed="0">
+// One tag: a GAN on MNIST that opens with pretrained digits, trains in the browser (in a Web
+// Worker) and lets you explore the latent space. Fires `ready`, `step` and `error` events.
+import { drawChart, drawDigits } from './draw.js';
+
+const here = (path) => new URL(path, import.meta.url).href;
+const GRID = 8; // 8×8 digits from fixed latent vectors
+const GRID_SEED = 20240;
+const SLIDERS = 8;
+
+const TEMPLATE = `
+<link rel="stylesheet" href="${here('ganvas.css')}">
+<div class="ganvas">
+  <div class="status" part="status"><span class="backend">Starting…</span> <span class="message"></span></div>
+  <div class="row">
+    <figure class="samples">
+      <canvas class="grid" width="224" height="224" title="Click a digit to explore it; shift-click a second to morph"></canvas>
+      <figcaption>Step <b class="step">0</b> · <span class="speed">–</span></figcaption>
+    </figure>
+    <div class="train-only panel">
+      <div class="buttons">
+        <button class="train" type="button">Train</button>
+        <button class="step-once" type="button">Step</button>
+        <button class="reset" type="button" title="Fresh random weights">Train from scratch</button>
+      </div>
+      <label>Preset <select class="preset"><option value="tiny">tiny (G 100→256→784)</option><option value="standard">standard (G 100→256→512→1024→784)</option></select></label>
+      <label>Backend <select class="backend-select"><option value="auto">auto</option><option value="webgpu">WebGPU</option><option value="cpu">CPU</option></select></label>
+      <label>Batch size <input class="batch" type="number" min="1" max="1024" step="1" value="64"></label>
+      <label>G learning rate <input class="lr-g" type="number" min="0.00001" max="0.01" step="0.00005" value="0.0002"></label>
+      <label>D learning rate <input class="lr-d" type="number" min="0.00001" max="0.01" step="0.00005" value="0.0002"></label>
+      <div class="buttons">
+        <button class="download" type="button">Download weights</button>
+        <label class="upload">Upload weights <input class="upload-input" type="file" accept=".ganvas,.ckpt,application/octet-stream"></label>
+      </div>
+    </div>
+  </div>
+  <div class="train-only chart-box">
+    <canvas class="chart"></canvas>
+    <label class="smoothing">Smoothing <input class="smooth" type="range" min="0" max="0.99" step="0.01" value="0.9"></label>
+  </div>
+  <div class="explore">
+    <canvas class="zoom" width="28" height="28" title="Selected digit"></canvas>
+    <div class="sliders"></div>
+    <div class="morph">
+      <canvas class="morph-strip" width="280" height="28"></canvas>
+      <label>Morph <input class="morph-t" type="range" min="0" max="1" step="0.01" value="0"></label>
+      <span class="morph-hint">Shift-click a second digit to morph between the two.</span>
+    </div>
+  </div>
+</div>`;
+
+/** Spherical interpolation between two latent vectors: stays on the shell where z ~ N(0, I) lives. */
+function slerp(a, b, t) {
+  const dot = a.reduce((s, v, i) => s + v * b[i], 0);
+  const na = Math.hypot(...a), nb = Math.hypot(...b);
+  const omega = Math.acos(Math.min(1, Math.max(-1, dot / (na * nb))));
+  if (omega < 1e-4) return a.map((v, i) => v + (b[i] - v) * t);
+  const s = Math.sin(omega);
+  return a.map((v, i) => (Math.sin((1 - t) * omega) / s) * v + (Math.sin(t * omega) / s) * b[i]);
+}
+
+export class GanvasDemo extends HTMLElement {
+  static observedAttributes = ['mode'];
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.root.innerHTML = TEMPLATE;
+    this.$ = (sel) => this.root.querySelector(sel);
+    this.history = [];
+    this.requests = new Map();
+    this.nextId = 1;
+    this.running = false;
+    this.selected = null; // index of the digit being explored
+    this.target = null; // second digit for the morph
+  }
+
+  /** Starts continuous training (what the Train button does). */
+  train() { if (!this.running) { this.setRunning(true); this.send({ type: 'train' }); } }
+
+  /** Pauses training. */
+  pause() { this.setRunning(false); this.send({ type: 'pause' }); }
+
+  /** Runs one training step. */
+  stepOnce() { this.send({ type: 'step' }); }
+
+  get mode() { return this.getAttribute('mode') === 'explore' ? 'explore' : 'train'; }
+
+  attributeChangedCallback() { this.$('.ganvas').dataset.mode = this.mode; }
+
+  connectedCallback() {
+    if (this.worker) return;
+    this.$('.ganvas').dataset.mode = this.mode;
+    this.wire();
+    this.start({
+      backend: this.getAttribute('backend') || 'auto',
+      preset: this.getAttribute('preset') || 'standard',
+      seed: Number(this.getAttribute('seed') || 0),
+      weights: this.weightsUrl(this.getAttribute('preset') || 'standard'),
+    });
+  }
+
+  disconnectedCallback() {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  /** Pretrained weights to open with; same-origin URLs only (the attribute is data, never code). */
+  weightsUrl(preset) {
+    const attr = this.getAttribute('weights');
+    if (attr === 'none') return null;
+    if (!attr) return preset === 'standard' ? here('pkg/standard.ganvas') : null;
+    const url = new URL(attr, document.baseURI);
+    if (url.origin !== location.origin) {
+      this.fail(`weights must come from this site (${location.origin}), not ${url.origin}`);
+      return null;
+    }
+    return url.href;
+  }
+
+  start(init) {
+    this.worker?.terminate();
+    this.worker = new Worker(here('worker.js'), { type: 'module' });
+    this.worker.onmessage = ({ data }) => this.onWorker(data);
+    this.worker.onerror = (e) => this.fail(e.message || 'the worker failed to start');
+    this.setMessage(init.weights ? 'Loading the model and pretrained weights…' : 'Loading the model…');
+    this.worker.postMessage({ type: 'init', ...init });
+    this.$('.preset').value = init.preset;
+    this.$('.backend-select').value = init.backend;
+  }
+
+  send(msg, transfer) { this.worker.postMessage(msg, transfer); }
+
+  onWorker(msg) {
+    switch (msg.type) {
+      case 'ready': {
+        this.info = msg.info;
+        this.latent = msg.latent;
+        this.preset = msg.preset;
+        this.step = msg.step;
+        this.history = [];
+        this.gridZ = null;
+        this.selected = this.target = null;
+        this.$('.preset').value = msg.preset;
+        this.showSettings(msg.settings);
+        const adapter = msg.info.adapter ? ` (${[msg.info.adapter.vendor, msg.info.adapter.architecture].filter(Boolean).join(' ') || 'unknown adapter'}${msg.info.adapter.isFallbackAdapter ? ', software fallback' : ''})` : '';
+        this.$('.backend').textContent = `${msg.info.backend === 'webgpu' ? 'WebGPU' : 'CPU'}${adapter}`;
+        this.$('.backend').title = msg.info.reason;
+        this.setMessage(`${msg.info.reason}. ${msg.pretrained ? `Pretrained ${msg.preset} weights loaded (${msg.step.toLocaleString('en')} steps).` : `Fresh ${msg.preset} weights.`}`);
+        this.$('.step').textContent = msg.step.toLocaleString('en');
+        this.redraw().then(() => {
+          this.dispatchEvent(new CustomEvent('ready', { detail: { ...msg.info, preset: msg.preset, step: msg.step } }));
+        });
+        this.drawChart();
+        break;
+      }
+      case 'stats': {
+        this.history.push(...msg.stats);
+        if (this.history.length > 4000) this.history = this.history.filter((_, i) => i % 2 === 0);
+        this.step = msg.step;
+        this.$('.step').textContent = msg.step.toLocaleString('en');
+        this.$('.speed').textContent = `${(1000 / msg.msPerStep).toFixed(1)} steps/s · ${msg.msPerStep.toFixed(1)} ms/step`;
+        this.drawChart();
+        this.redraw();
+        const last = msg.stats[msg.stats.length - 1];
+        this.dispatchEvent(new CustomEvent('step', { detail: { ...last, msPerStep: msg.msPerStep } }));
+        break;
+      }
+      case 'paused': this.setRunning(false); break;
+      case 'status': this.setMessage(msg.text); break;
+      case 'settings': this.showSettings(msg.settings); break;
+      case 'loaded':
+        this.step = msg.step;
+        this.$('.step').textContent = msg.step.toLocaleString('en');
+        this.setMessage(`Weights loaded (${msg.step.toLocaleString('en')} steps).`);
+        this.redraw();
+        break;
+      case 'generated': this.requests.get(msg.id)?.(msg.pixels); this.requests.delete(msg.id); break;
+      case 'weights': this.download(msg); break;
+      case 'error': this.fail(msg.message, msg.during); break;
+    }
+  }
+
+  showSettings(s) {
+    this.$('.batch').value = s.batchSize;
+    this.$('.lr-g').value = s.lrG;
+    this.$('.lr-d').value = s.lrD;
+  }
+
+  setMessage(text) { this.$('.message').textContent = text; this.$('.message').classList.remove('error'); }
+
+  fail(message, during) {
+    const m = this.$('.message');
+    m.textContent = `⚠ ${message}`;
+    m.classList.add('error');
+    if (during === 'train' || during === 'step') this.setRunning(false);
+    for (const [id, resolve] of this.requests) { resolve(null); this.requests.delete(id); }
+    this.dispatchEvent(new CustomEvent('error', { detail: { message, during } }));
+  }
+
+  setRunning(on) {
+    this.running = on;
+    this.$('.train').textContent = on ? 'Pause' : 'Train';
+    this.$('.step-once').disabled = on;
+  }
+
+  /** Asks the worker for the digits of latent vectors `z` (k×latent values). */
+  generate(z) {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.requests.set(id, resolve);
+      this.send({ type: 'generate', id, z });
+    });
+  }
+
+  latents(n, seed) {
+    // Box–Muller from a small seeded PRNG (mulberry32): fixed vectors for the grid.
+    let s = seed >>> 0;
+    const rand = () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+    const z = new Float32Array(n * this.latent);
+    for (let i = 0; i < z.length; i += 2) {
+      const r = Math.sqrt(-2 * Math.log(1 - rand())), th = 2 * Math.PI * rand();
+      z[i] = r * Math.cos(th);
+      if (i + 1 < z.length) z[i + 1] = r * Math.sin(th);
+    }
+    return z;
+  }
+
+  /** Redraws the grid and the exploration views. One request at a time; extra calls coalesce. */
+  async redraw() {
+    if (this.drawing) { this.redrawAgain = true; return; }
+    this.drawing = true;
+    try {
+      do {
+        this.redrawAgain = false;
+        this.gridZ ??= this.latents(GRID * GRID, GRID_SEED);
+        const pixels = await this.generate(this.gridZ);
+        if (pixels) drawDigits(this.$('.grid'), pixels, GRID);
+        await this.drawExplore();
+      } while (this.redrawAgain);
+    } finally { this.drawing = false; }
+  }
+
+  zOf(i) { return Array.from(this.gridZ.subarray(i * this.latent, (i + 1) * this.latent)); }
+
+  async drawExplore() {
+    if (this.selected == null) return;
+    const z = this.exploreZ;
+    const t = Number(this.$('.morph-t').value);
+    const current = this.target == null ? z : slerp(z, this.zOf(this.target), t);
+    const strip = this.target == null ? [] : Array.from({ length: 10 }, (_, k) => slerp(z, this.zOf(this.target), k / 9));
+    const pixels = await this.generate(Float32Array.from([...current, ...strip.flat()]));
+    if (!pixels) return;
+    drawDigits(this.$('.zoom'), pixels.subarray(0, 784), 1);
+    if (strip.length) drawDigits(this.$('.morph-strip'), pixels.subarray(784), 10);
+  }
+
+  select(i, shift) {
+    if (shift && this.selected != null && i !== this.selected) {
+      this.target = i;
+      this.$('.morph-hint').textContent = `Morphing digit ${this.selected + 1} → ${i + 1}.`;
+    } else {
+      this.selected = i;
+      this.target = null;
+      this.exploreZ = this.zOf(i);
+      this.buildSliders();
+      this.$('.morph-hint').textContent = 'Shift-click a second digit to morph between the two.';
+    }
+    this.$('.explore').classList.add('active');
+    this.drawExplore();
+  }
+
+  buildSliders() {
+    const box = this.$('.sliders');
+    box.replaceChildren();
+    for (let d = 0; d < SLIDERS; d++) {
+      const label = document.createElement('label');
+      label.textContent = `z${d}`;
+      const input = document.createElement('input');
+      Object.assign(input, { type: 'range', min: -3, max: 3, step: 0.05, value: this.exploreZ[d] });
+      input.addEventListener('input', () => { this.exploreZ[d] = Number(input.value); this.drawExplore(); });
+      label.append(input);
+      box.append(label);
+    }
+  }
+
+  drawChart() { drawChart(this.$('.chart'), this.history, Number(this.$('.smooth').value)); }
+
+  download({ bytes, preset, step }) {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    a.download = `ganvas-${preset}-step${step}.ganvas`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  applySettings() {
+    this.send({ type: 'settings', batchSize: Number(this.$('.batch').value), lrG: Number(this.$('.lr-g').value), lrD: Number(this.$('.lr-d').value) });
+  }
+
+  wire() {
+    this.$('.train').addEventListener('click', () => (this.running ? this.pause() : this.train()));
+    this.$('.step-once').addEventListener('click', () => this.send({ type: 'step' }));
+    this.$('.reset').addEventListener('click', () => {
+      this.setRunning(false);
+      this.send({ type: 'pause' });
+      this.send({ type: 'reset', preset: this.$('.preset').value, seed: Math.floor(Math.random() * 1e9) });
+    });
+    this.$('.preset').addEventListener('change', () => {
+      this.setRunning(false);
+      this.send({ type: 'pause' });
+      const preset = this.$('.preset').value;
+      this.start({ backend: this.$('.backend-select').value, preset, seed: 0, weights: this.weightsUrl(preset) });
+    });
+    this.$('.backend-select').addEventListener('change', () => {
+      this.setRunning(false);
+      const preset = this.$('.preset').value;
+      this.start({ backend: this.$('.backend-select').value, preset, seed: 0, weights: this.weightsUrl(preset) });
+    });
+    for (const sel of ['.batch', '.lr-g', '.lr-d']) this.$(sel).addEventListener('change', () => this.applySettings());
+    this.$('.smooth').addEventListener('input', () => this.drawChart());
+    this.$('.download').addEventListener('click', () => this.send({ type: 'saveWeights' }));
+    this.$('.upload-input').addEventListener('change', async (e) => {
+      const file = e.target.files[0];
+      e.target.value = '';
+      if (!file) return;
+      if (file.size > 64 << 20) return this.fail(`${file.name} is ${(file.size / 1048576).toFixed(0)} MB; weights files are a few MB`);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      this.setRunning(false);
+      this.send({ type: 'pause' });
+      this.send({ type: 'loadWeights', bytes }, [bytes.buffer]);
+    });
+    this.$('.grid').addEventListener('click', (e) => {
+      const r = e.target.getBoundingClientRect();
+      const col = Math.floor(((e.clientX - r.left) / r.width) * GRID), row = Math.floor(((e.clientY - r.top) / r.height) * GRID);
+      if (col >= 0 && col < GRID && row >= 0 && row < GRID) this.select(row * GRID + col, e.shiftKey);
+    });
+    this.$('.morph-t').addEventListener('input', () => this.drawExplore());
+  }
+}
+
+if (!customElements.get('ganvas-demo')) customElements.define('ganvas-demo', GanvasDemo);

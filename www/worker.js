@@ -1,0 +1,121 @@
+// The training worker: owns the wasm GAN so that the page's main thread only draws.
+// Messages in: {type, ...} from ganvas-demo.js; messages out: ready, stats, generated,
+// weights, status, error. Training runs in chunks; a `pause` arriving between chunks stops it.
+import init, { Ganvas } from './pkg/ganvas.js';
+
+let gan = null;
+let running = false;
+let chunk = 10; // steps per readback; adapted so that one chunk takes ~100 ms
+const dataUrl = new URL('./data/mnist-train.gz', import.meta.url);
+
+const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+const fail = (e, during) => post({ type: 'error', during, message: String(e?.message ?? e) });
+
+async function fetchBytes(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function ensureData() {
+  if (gan.hasData()) return;
+  post({ type: 'status', text: 'Loading the 60,000 MNIST training digits (9.7 MB)…' });
+  const res = await fetch(dataUrl);
+  if (!res.ok) throw new Error(`MNIST data: ${dataUrl} answered ${res.status} (run pkg-scripts/data)`);
+  const stream = res.body.pipeThrough(new DecompressionStream('gzip'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  const n = gan.setData(bytes);
+  post({ type: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits.` });
+}
+
+async function create({ backend, preset, seed, weights }) {
+  await init();
+  gan?.free();
+  gan = null;
+  gan = await Ganvas.create({ backend, preset, seed });
+  if (weights) {
+    const bytes = await fetchBytes(weights);
+    gan.loadWeights(bytes);
+  }
+  post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained: !!weights });
+}
+
+async function trainChunk(steps) {
+  const t0 = performance.now();
+  const stats = await gan.train(steps);
+  const ms = performance.now() - t0;
+  const bad = stats.find((s) => ![s.dLoss, s.gLoss, s.dReal, s.dFake].every(Number.isFinite));
+  post({ type: 'stats', stats, msPerStep: ms / steps, step: gan.step() });
+  if (bad) throw new Error(`training diverged at step ${bad.step}: a loss is not finite`);
+  return ms;
+}
+
+async function trainLoop() {
+  await enqueue(ensureData);
+  while (running) {
+    const ms = await enqueue(() => trainChunk(chunk));
+    // Aim for ~100 ms per chunk: frequent enough to draw smoothly, rare enough to amortise the readback.
+    chunk = Math.max(1, Math.min(200, Math.round(chunk * (100 / Math.max(ms, 1)))));
+    await new Promise((r) => setTimeout(r, 0)); // let `pause` and `generate` messages in
+  }
+}
+
+const handlers = {
+  async init(msg) { await create(msg); },
+  async train() {
+    if (running) return;
+    running = true;
+    try { await trainLoop(); } finally { running = false; post({ type: 'paused', step: gan?.step() ?? 0 }); }
+  },
+  async pause() { running = false; },
+  async step() {
+    if (running) return;
+    await ensureData();
+    await trainChunk(1);
+  },
+  async reset({ preset, seed }) {
+    running = false;
+    gan.reset(preset, seed);
+    post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained: false });
+  },
+  async settings({ batchSize, lrG, lrD }) {
+    gan.setBatchSize(batchSize);
+    gan.setLearningRates(lrG, lrD);
+    post({ type: 'settings', settings: gan.settings() });
+  },
+  async generate({ id, z }) {
+    const pixels = await gan.generate(z);
+    post({ type: 'generated', id, pixels }, [pixels.buffer]);
+  },
+  async loadWeights({ bytes }) {
+    const preset = Ganvas.weightsPreset(bytes); // throws with the reason on a bad file
+    if (preset !== gan.preset()) {
+      throw new Error(`this file holds ${preset} weights but the model is ${gan.preset()}: switch the preset first`);
+    }
+    running = false;
+    gan.loadWeights(bytes);
+    post({ type: 'loaded', step: gan.step() });
+  },
+  async saveWeights() {
+    const bytes = await gan.saveWeights();
+    post({ type: 'weights', bytes, preset: gan.preset(), step: gan.step() }, [bytes.buffer]);
+  },
+};
+
+// Every call into the GAN goes through one queue: its methods borrow it across awaits, and a
+// second call in the meantime would be refused by wasm-bindgen. Training enqueues one chunk at
+// a time, so settings, generate and pause requests get in between chunks.
+let queue = Promise.resolve();
+function enqueue(fn) {
+  const result = queue.then(fn);
+  queue = result.catch(() => {});
+  return result;
+}
+
+self.onmessage = ({ data }) => {
+  const handler = handlers[data.type];
+  if (!handler) return fail(`unknown message ${data.type}`, data.type);
+  if (data.type === 'pause') return void handler(data);
+  if (data.type === 'train') return void handler(data).catch((e) => fail(e, 'train'));
+  enqueue(() => handler(data)).catch((e) => fail(e, data.type));
+};
