@@ -10,7 +10,7 @@ const root = resolve(fileURLToPath(new URL('../www/', import.meta.url)));
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
-  '.png': 'image/png', '.gz': 'application/gzip', '.ganvas': 'application/octet-stream', '.ts': 'text/plain',
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.gz': 'application/gzip', '.ganvas': 'application/octet-stream', '.ts': 'text/plain',
 };
 
 export function serve(port = 8000, { headers = {} } = {}) {

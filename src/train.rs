@@ -299,7 +299,8 @@ impl Trainer {
     /// D is kept; G's optimizer state and moving average start afresh, as they belonged to
     /// the old weights.
     pub fn set_generator(&mut self, generator: Generator, step: u64) {
-        self.generator = generator.fork(&self.device);
+        // `train()`: weights loaded on a plain device come without gradient tracking.
+        self.generator = generator.fork(&self.device).train();
         self.opt_g = self.config.optimizer();
         if let Some(ema) = &mut self.ema {
             *ema = Ema::new(&self.generator, ema.decay());

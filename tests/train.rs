@@ -80,3 +80,20 @@ fn moving_average_is_saved_and_resumed_exactly() {
     }
     assert_eq!(unbroken.sampler().sample(4, 1).into_data(), resumed.sampler().sample(4, 1).into_data());
 }
+
+#[test]
+fn training_continues_from_loaded_generator_weights() {
+    // The page's flow: pretrained G loaded on a plain (non-autodiff) device, then training.
+    let device = common::cpu();
+    let config = Preset::Tiny.config();
+    let g = config.init_generator(9, &device);
+    let bytes = weights::save_generator(&config, &g, 500, 9).unwrap();
+    let loaded = weights::load_generator(&bytes, &config, &device).unwrap();
+    let mut t = Trainer::new(config, TrainConfig::default(), 1, &device).unwrap();
+    t.set_generator(loaded, 500);
+    let before = t.generator().sample(2, 3).into_data();
+    let stats = StepStats::read_all((0..3).map(|_| t.train_step(common::mnist_train())).collect()).unwrap();
+    assert!(stats.iter().all(|s| s.is_finite()));
+    assert_eq!(t.step(), 503);
+    assert_ne!(t.generator().sample(2, 3).into_data(), before, "G's weights were updated");
+}

@@ -149,8 +149,11 @@ export class GanvasDemo extends HTMLElement {
         this.$('.backend').title = msg.info.reason;
         this.setMessage(`${msg.info.reason}. ${msg.pretrained ? `Pretrained ${msg.preset} weights loaded (${msg.step.toLocaleString('en')} steps).` : `Fresh ${msg.preset} weights.`}`);
         this.$('.step').textContent = msg.step.toLocaleString('en');
+        this.readyInfo = null;
         this.redraw().then(() => {
-          this.dispatchEvent(new CustomEvent('ready', { detail: { ...msg.info, preset: msg.preset, step: msg.step } }));
+          // Kept on the element too, for code that starts listening after the event.
+          this.readyInfo = { ...msg.info, preset: msg.preset, step: msg.step };
+          this.dispatchEvent(new CustomEvent('ready', { detail: this.readyInfo }));
         });
         this.drawChart();
         break;
@@ -302,10 +305,11 @@ export class GanvasDemo extends HTMLElement {
   wire() {
     this.$('.train').addEventListener('click', () => (this.running ? this.pause() : this.train()));
     this.$('.step-once').addEventListener('click', () => this.send({ type: 'step' }));
+    // One click: fresh random weights, and training starts.
     this.$('.reset').addEventListener('click', () => {
-      this.setRunning(false);
-      this.send({ type: 'pause' });
+      this.pause();
       this.send({ type: 'reset', preset: this.$('.preset').value, seed: Math.floor(Math.random() * 1e9) });
+      this.train();
     });
     this.$('.preset').addEventListener('change', () => {
       this.setRunning(false);

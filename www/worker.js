@@ -50,9 +50,12 @@ async function trainChunk(steps) {
   return ms;
 }
 
+let generation = 0; // a new `train` ends any loop still finishing its last chunk
+
 async function trainLoop() {
+  const mine = ++generation;
   await enqueue(ensureData);
-  while (running) {
+  while (running && mine === generation) {
     const ms = await enqueue(() => trainChunk(chunk));
     // Aim for ~100 ms per chunk: frequent enough to draw smoothly, rare enough to amortise the readback.
     chunk = Math.max(1, Math.min(200, Math.round(chunk * (100 / Math.max(ms, 1)))));
@@ -63,9 +66,11 @@ async function trainLoop() {
 const handlers = {
   async init(msg) { await create(msg); },
   async train() {
-    if (running) return;
     running = true;
-    try { await trainLoop(); } finally { running = false; post({ type: 'paused', step: gan?.step() ?? 0 }); }
+    const mine = generation + 1;
+    try { await trainLoop(); } finally {
+      if (mine === generation) { running = false; post({ type: 'paused', step: gan?.step() ?? 0 }); }
+    }
   },
   async pause() { running = false; },
   async step() {
@@ -74,8 +79,7 @@ const handlers = {
     await trainChunk(1);
   },
   async reset({ preset, seed }) {
-    running = false;
-    gan.reset(preset, seed);
+    gan.reset(preset, seed); // the page pauses first; a `train` sent after this one is kept
     post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained: false });
   },
   async settings({ batchSize, lrG, lrD }) {

@@ -51,6 +51,7 @@ export async function mount(page, attrs, timeout = 120_000) {
 export function waitReady(page, selector, timeout = 120_000) {
   return page.evaluate(({ selector, timeout }) => new Promise((ok, fail) => {
     const el = document.querySelector(selector);
+    if (el.readyInfo) return ok(el.readyInfo);
     el.addEventListener('ready', (e) => ok(e.detail), { once: true });
     el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
     setTimeout(() => fail(new Error('no ready event')), timeout);
