@@ -82,7 +82,9 @@ fn parse_labels(bytes: &[u8]) -> Result<(Vec<u8>, usize)> {
         ))
     })?;
     if let Some(bad) = body.iter().find(|&&l| l > 9) {
-        return Err(Error::Data(format!("labels: found label {bad}, expected 0–9")));
+        return Err(Error::Data(format!(
+            "labels: found label {bad}, expected 0–9"
+        )));
     }
     Ok((body.to_vec(), 8 + n))
 }
@@ -111,7 +113,10 @@ impl Mnist {
     fn new(images: Vec<u8>, labels: Vec<u8>) -> Result<Self> {
         let n = images.len() / IMAGE_PIXELS;
         if n != labels.len() {
-            return Err(Error::Data(format!("{n} images but {} labels", labels.len())));
+            return Err(Error::Data(format!(
+                "{n} images but {} labels",
+                labels.len()
+            )));
         }
         if n == 0 {
             return Err(Error::Data("the dataset holds no images".into()));
@@ -178,7 +183,10 @@ impl Mnist {
         for _ in 0..batch {
             bytes.extend_from_slice(self.image(rng.random_range(0..self.len())));
         }
-        Tensor::from_data(TensorData::new(u8_to_pixels(&bytes), [batch, IMAGE_PIXELS]), device)
+        Tensor::from_data(
+            TensorData::new(u8_to_pixels(&bytes), [batch, IMAGE_PIXELS]),
+            device,
+        )
     }
 }
 

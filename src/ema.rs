@@ -21,12 +21,20 @@ impl Ema {
     pub fn new(generator: &Generator, decay: f32) -> Self {
         // The average lives off the autodiff graph (`valid()`): tracked, each update would
         // chain onto the last and training would slow down step after step.
-        Self { decay, updates: 0, average: generator.valid() }
+        Self {
+            decay,
+            updates: 0,
+            average: generator.valid(),
+        }
     }
 
     /// Restores an average (from a checkpoint), `updates` steps in.
     pub fn restore(average: Generator, decay: f32, updates: u64) -> Self {
-        Self { decay, updates, average: average.valid() }
+        Self {
+            decay,
+            updates,
+            average: average.valid(),
+        }
     }
 
     /// Moves the average towards `generator`. Early on the decay is lowered ((1+t)/(10+t)) so
@@ -36,7 +44,10 @@ impl Ema {
         let decay = self.decay.min((1.0 + t) / (10.0 + t));
         let mut current = Collect(Vec::new());
         generator.visit(&mut current);
-        let mut blend = Blend { sources: current.0.into_iter(), decay };
+        let mut blend = Blend {
+            sources: current.0.into_iter(),
+            decay,
+        };
         self.average = self.average.clone().map(&mut blend);
         self.updates += 1;
     }

@@ -37,7 +37,10 @@ pub fn latent_tensor(n: usize, latent: usize, seed: u64, device: &Device) -> Ten
 /// Row-major latent values (`len` a multiple of `latent`) as a `[len / latent, latent]` tensor.
 pub fn latents_from(values: &[f32], latent: usize, device: &Device) -> Tensor<2> {
     let n = values.len() / latent;
-    Tensor::from_data(TensorData::new(values[..n * latent].to_vec(), [n, latent]), device)
+    Tensor::from_data(
+        TensorData::new(values[..n * latent].to_vec(), [n, latent]),
+        device,
+    )
 }
 
 /// Generated pixels in [-1, 1] to MNIST bytes: 0 = background, 255 = ink.
@@ -60,18 +63,25 @@ pub fn u8_to_pixels(bytes: &[u8]) -> Vec<f32> {
 /// drawing them as black (native: synchronous readback).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn images_to_u8(images: Tensor<2>) -> crate::Result<Vec<u8>> {
-    let data = images.try_into_data().map_err(|e| crate::Error::Device(e.to_string()))?;
+    let data = images
+        .try_into_data()
+        .map_err(|e| crate::Error::Device(e.to_string()))?;
     data_to_u8(data)
 }
 
 /// Like [`images_to_u8`], with an asynchronous readback (required on WebGPU).
 pub async fn images_to_u8_async(images: Tensor<2>) -> crate::Result<Vec<u8>> {
-    let data = images.into_data_async().await.map_err(|e| crate::Error::Device(e.to_string()))?;
+    let data = images
+        .into_data_async()
+        .await
+        .map_err(|e| crate::Error::Device(e.to_string()))?;
     data_to_u8(data)
 }
 
 fn data_to_u8(data: TensorData) -> crate::Result<Vec<u8>> {
-    let pixels = data.try_into_vec::<f32>().map_err(|e| crate::Error::Device(format!("{e:?}")))?;
+    let pixels = data
+        .try_into_vec::<f32>()
+        .map_err(|e| crate::Error::Device(format!("{e:?}")))?;
     if pixels.iter().any(|p| !p.is_finite()) {
         return Err(crate::Error::Weights(
             "the generator produced non-finite pixels (NaN/∞ weights?)".into(),

@@ -23,5 +23,5 @@ pub mod grid;
 pub mod web;
 
 pub use error::{Error, Result};
-pub use model::{Discriminator, GanConfig, Generator, Preset, IMAGE_PIXELS, IMAGE_SIDE};
+pub use model::{Discriminator, GanConfig, Generator, IMAGE_PIXELS, IMAGE_SIDE, Preset};
 pub use train::{StepStats, TrainConfig, Trainer};

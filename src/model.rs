@@ -80,12 +80,7 @@ impl std::str::FromStr for Preset {
 impl GanConfig {
     /// A one-line description such as `G 100→256→784, D 784→256→1 (tiny)`.
     pub fn describe(&self) -> String {
-        let chain = |v: Vec<usize>| {
-            v.iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join("→")
-        };
+        let chain = |v: Vec<usize>| v.iter().map(usize::to_string).collect::<Vec<_>>().join("→");
         let mut g = vec![self.latent];
         g.extend(&self.g_hidden);
         g.push(IMAGE_PIXELS);
@@ -98,7 +93,9 @@ impl GanConfig {
 
     /// Checks the sizes before anything is allocated.
     pub fn validate(&self) -> crate::Result<()> {
-        let sizes = std::iter::once(&self.latent).chain(&self.g_hidden).chain(&self.d_hidden);
+        let sizes = std::iter::once(&self.latent)
+            .chain(&self.g_hidden)
+            .chain(&self.d_hidden);
         if sizes.into_iter().any(|&s| s == 0 || s > 16_384) {
             return Err(crate::Error::Config(format!(
                 "layer sizes must be between 1 and 16384: {}",
@@ -120,7 +117,9 @@ impl GanConfig {
         Generator {
             hidden: layers,
             output,
-            activation: LeakyReluConfig::new().with_negative_slope(self.leaky_slope).init(),
+            activation: LeakyReluConfig::new()
+                .with_negative_slope(self.leaky_slope)
+                .init(),
         }
     }
 
@@ -136,7 +135,9 @@ impl GanConfig {
         Discriminator {
             hidden: layers,
             output,
-            activation: LeakyReluConfig::new().with_negative_slope(self.leaky_slope).init(),
+            activation: LeakyReluConfig::new()
+                .with_negative_slope(self.leaky_slope)
+                .init(),
         }
     }
 }

@@ -35,7 +35,14 @@ pub struct TrainConfig {
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        Self { batch_size: 64, lr_g: 2e-4, lr_d: 2e-4, beta_1: 0.5, real_label: 1.0, ema: 0.0 }
+        Self {
+            batch_size: 64,
+            lr_g: 2e-4,
+            lr_d: 2e-4,
+            beta_1: 0.5,
+            real_label: 1.0,
+            ema: 0.0,
+        }
     }
 }
 
@@ -44,7 +51,10 @@ impl TrainConfig {
     pub fn validate(&self) -> Result<()> {
         let lr_ok = |lr: f64| lr.is_finite() && lr > 0.0 && lr < 1.0;
         if self.batch_size == 0 || self.batch_size > 4096 {
-            return Err(Error::Config(format!("batch size {} not in 1..=4096", self.batch_size)));
+            return Err(Error::Config(format!(
+                "batch size {} not in 1..=4096",
+                self.batch_size
+            )));
         }
         if !lr_ok(self.lr_g) || !lr_ok(self.lr_d) {
             return Err(Error::Config(format!(
@@ -53,13 +63,22 @@ impl TrainConfig {
             )));
         }
         if !(0.0..1.0).contains(&self.beta_1) {
-            return Err(Error::Config(format!("Adam β1 {} not in [0, 1)", self.beta_1)));
+            return Err(Error::Config(format!(
+                "Adam β1 {} not in [0, 1)",
+                self.beta_1
+            )));
         }
         if !(0.5..=1.0).contains(&self.real_label) {
-            return Err(Error::Config(format!("real label {} not in [0.5, 1]", self.real_label)));
+            return Err(Error::Config(format!(
+                "real label {} not in [0.5, 1]",
+                self.real_label
+            )));
         }
         if !(0.0..1.0).contains(&self.ema) {
-            return Err(Error::Config(format!("EMA decay {} not in [0, 1)", self.ema)));
+            return Err(Error::Config(format!(
+                "EMA decay {} not in [0, 1)",
+                self.ema
+            )));
         }
         Ok(())
     }
@@ -70,7 +89,10 @@ impl TrainConfig {
     }
 
     fn optimizer(&self) -> ModuleOptimizer {
-        AdamConfig::new().with_beta_1(self.beta_1).with_epsilon(1e-8).init()
+        AdamConfig::new()
+            .with_beta_1(self.beta_1)
+            .with_epsilon(1e-8)
+            .init()
     }
 }
 
@@ -96,12 +118,19 @@ pub struct Stats {
 
 impl Stats {
     fn from_slice(v: &[f32]) -> Self {
-        Self { d_loss: v[0], g_loss: v[1], d_real: v[2], d_fake: v[3] }
+        Self {
+            d_loss: v[0],
+            g_loss: v[1],
+            d_real: v[2],
+            d_fake: v[3],
+        }
     }
 
     /// Whether every value is finite.
     pub fn is_finite(&self) -> bool {
-        [self.d_loss, self.g_loss, self.d_real, self.d_fake].iter().all(|v| v.is_finite())
+        [self.d_loss, self.g_loss, self.d_real, self.d_fake]
+            .iter()
+            .all(|v| v.is_finite())
     }
 }
 
@@ -113,7 +142,10 @@ impl StepStats {
             return Ok(Vec::new());
         }
         let all = Tensor::cat(steps.into_iter().map(|s| s.values).collect(), 0);
-        Self::unpack(all.try_into_data().map_err(|e| Error::Device(e.to_string()))?)
+        Self::unpack(
+            all.try_into_data()
+                .map_err(|e| Error::Device(e.to_string()))?,
+        )
     }
 
     /// Reads many steps' statistics with a single asynchronous readback (works on WebGPU).
@@ -122,11 +154,17 @@ impl StepStats {
             return Ok(Vec::new());
         }
         let all = Tensor::cat(steps.into_iter().map(|s| s.values).collect(), 0);
-        Self::unpack(all.into_data_async().await.map_err(|e| Error::Device(e.to_string()))?)
+        Self::unpack(
+            all.into_data_async()
+                .await
+                .map_err(|e| Error::Device(e.to_string()))?,
+        )
     }
 
     fn unpack(data: TensorData) -> Result<Vec<Stats>> {
-        let v = data.try_into_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
+        let v = data
+            .try_into_vec::<f32>()
+            .map_err(|e| Error::Device(format!("{e:?}")))?;
         Ok(v.chunks_exact(4).map(Stats::from_slice).collect())
     }
 }
@@ -137,7 +175,11 @@ fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
     let pos = activation::log_sigmoid(logits.clone());
     let neg = activation::log_sigmoid(logits.neg());
     let t = target as f64;
-    let loss = if t == 1.0 { pos } else { pos.mul_scalar(t) + neg.mul_scalar(1.0 - t) };
+    let loss = if t == 1.0 {
+        pos
+    } else {
+        pos.mul_scalar(t) + neg.mul_scalar(1.0 - t)
+    };
     loss.mean().neg()
 }
 
@@ -162,7 +204,11 @@ impl Trainer {
     pub fn new(gan: GanConfig, config: TrainConfig, seed: u64, device: &Device) -> Result<Self> {
         gan.validate()?;
         config.validate()?;
-        let device = if device.is_autodiff() { device.clone() } else { device.clone().autodiff() };
+        let device = if device.is_autodiff() {
+            device.clone()
+        } else {
+            device.clone().autodiff()
+        };
         let generator = gan.init_generator(seed, &device);
         Ok(Self {
             ema: (config.ema > 0.0).then(|| Ema::new(&generator, config.ema)),
@@ -218,7 +264,8 @@ impl Trainer {
     /// RNG seeded with (seed, step), so a resumed run sees exactly what an unbroken one would.
     pub fn train_step(&mut self, data: &Mnist) -> StepStats {
         let batch = self.config.batch_size;
-        let mut rng = StdRng::seed_from_u64(self.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ self.step);
+        let mut rng =
+            StdRng::seed_from_u64(self.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ self.step);
 
         // Discriminator: real and fake digits in one forward pass.
         let real = data.random_batch(batch, &mut rng, &self.device);
@@ -229,10 +276,12 @@ impl Trainer {
         let logits_fake = logits.slice(batch..2 * batch);
         let d_real = activation::sigmoid(logits_real.clone()).mean();
         let d_fake = activation::sigmoid(logits_fake.clone()).mean();
-        let d_loss =
-            bce_with_logits(logits_real, self.config.real_label) + bce_with_logits(logits_fake, 0.0);
+        let d_loss = bce_with_logits(logits_real, self.config.real_label)
+            + bce_with_logits(logits_fake, 0.0);
         let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
-        self.discriminator = self.opt_d.step(self.config.lr_d, self.discriminator.clone(), grads);
+        self.discriminator = self
+            .opt_d
+            .step(self.config.lr_d, self.discriminator.clone(), grads);
 
         // Generator: fresh latents, non-saturating loss -log D(G(z)).
         let z = self.latents(&mut rng, batch);
@@ -240,13 +289,17 @@ impl Trainer {
         let frozen = self.discriminator.clone().no_grad();
         let g_loss = bce_with_logits(frozen.forward(self.generator.forward(z)), 1.0);
         let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
-        self.generator = self.opt_g.step(self.config.lr_g, self.generator.clone(), grads);
+        self.generator = self
+            .opt_g
+            .step(self.config.lr_g, self.generator.clone(), grads);
         if let Some(ema) = &mut self.ema {
             ema.update(&self.generator);
         }
 
         self.step += 1;
-        StepStats { values: Tensor::cat(vec![d_loss, g_loss, d_real, d_fake], 0).detach() }
+        StepStats {
+            values: Tensor::cat(vec![d_loss, g_loss, d_real, d_fake], 0).detach(),
+        }
     }
 
     fn latents(&self, rng: &mut StdRng, n: usize) -> Tensor<2> {
@@ -273,7 +326,11 @@ impl Trainer {
     pub fn from_parts(parts: TrainerParts, device: &Device) -> Result<Self> {
         parts.gan.validate()?;
         parts.config.validate()?;
-        let device = if device.is_autodiff() { device.clone() } else { device.clone().autodiff() };
+        let device = if device.is_autodiff() {
+            device.clone()
+        } else {
+            device.clone().autodiff()
+        };
         let ema = match parts.ema {
             Some((average, updates)) if parts.config.ema > 0.0 => {
                 Some(Ema::restore(average, parts.config.ema, updates))

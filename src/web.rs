@@ -98,7 +98,9 @@ async fn probe_webgpu() -> Result<AdapterInfo, String> {
     }
     let info = get(&adapter, "info");
     // `isFallbackAdapter` moved from the adapter to its info in recent Chrome; read both.
-    let fallback = get(&info, "isFallbackAdapter").as_bool().or_else(|| get(&adapter, "isFallbackAdapter").as_bool());
+    let fallback = get(&info, "isFallbackAdapter")
+        .as_bool()
+        .or_else(|| get(&adapter, "isFallbackAdapter").as_bool());
     Ok(AdapterInfo {
         vendor: get_string(&info, "vendor"),
         architecture: get_string(&info, "architecture"),
@@ -110,7 +112,9 @@ async fn probe_webgpu() -> Result<AdapterInfo, String> {
 /// The CPU device for a backend name ("cpu", "flex", "ndarray").
 fn cpu(name: &str) -> Result<(Device, Backend), JsError> {
     let backend = Backend::parse(name).map_err(js_err)?;
-    let device = backend.cpu_device().ok_or_else(|| js_err("not a CPU backend"))?;
+    let device = backend
+        .cpu_device()
+        .ok_or_else(|| js_err("not a CPU backend"))?;
     Ok((device, backend))
 }
 
@@ -120,20 +124,36 @@ async fn choose_device(requested: &str) -> Result<(Device, BackendInfo), JsError
         "auto" => None,
         "webgpu" | "gpu" | "wgpu" => Some(true),
         "cpu" | "flex" | "ndarray" => Some(false),
-        other => return Err(js_err(format!("unknown backend {other:?} (auto, webgpu, cpu)"))),
+        other => {
+            return Err(js_err(format!(
+                "unknown backend {other:?} (auto, webgpu, cpu)"
+            )));
+        }
     };
-    let cpu_name = if want_gpu == Some(false) { requested } else { "cpu" };
-    let cpu_with = |reason: String, adapter: Option<AdapterInfo>| -> Result<(Device, BackendInfo), JsError> {
-        let (device, backend) = cpu(cpu_name)?;
-        let info = BackendInfo { backend: "cpu".into(), burn_backend: backend.name().into(), adapter, reason };
-        Ok((device, info))
+    let cpu_name = if want_gpu == Some(false) {
+        requested
+    } else {
+        "cpu"
     };
+    let cpu_with =
+        |reason: String, adapter: Option<AdapterInfo>| -> Result<(Device, BackendInfo), JsError> {
+            let (device, backend) = cpu(cpu_name)?;
+            let info = BackendInfo {
+                backend: "cpu".into(),
+                burn_backend: backend.name().into(),
+                adapter,
+                reason,
+            };
+            Ok((device, info))
+        };
     if want_gpu == Some(false) {
         return cpu_with("the CPU backend was requested".into(), None);
     }
     let adapter = match probe_webgpu().await {
         Ok(adapter) => adapter,
-        Err(why) if want_gpu.is_none() => return cpu_with(format!("running on the CPU: {why}"), None),
+        Err(why) if want_gpu.is_none() => {
+            return cpu_with(format!("running on the CPU: {why}"), None);
+        }
         Err(why) => return Err(js_err(format!("WebGPU was requested but {why}"))),
     };
     if adapter.is_fallback_adapter && want_gpu.is_none() {
@@ -147,15 +167,27 @@ async fn choose_device(requested: &str) -> Result<(Device, BackendInfo), JsError
     match Device::wgpu_options().init_async().await {
         Ok(device) => {
             let reason = match (want_gpu, adapter.is_fallback_adapter) {
-                (Some(true), true) => "WebGPU was requested; note this adapter is a software fallback and slow",
+                (Some(true), true) => {
+                    "WebGPU was requested; note this adapter is a software fallback and slow"
+                }
                 (Some(true), false) => "WebGPU was requested",
                 _ => "running on WebGPU: the browser offers a hardware GPU adapter",
             };
-            let info = BackendInfo { backend: "webgpu".into(), burn_backend: "wgpu".into(), adapter: Some(adapter), reason: reason.into() };
+            let info = BackendInfo {
+                backend: "webgpu".into(),
+                burn_backend: "wgpu".into(),
+                adapter: Some(adapter),
+                reason: reason.into(),
+            };
             Ok((device, info))
         }
-        Err(e) if want_gpu.is_none() => cpu_with(format!("running on the CPU: WebGPU failed to start ({e})"), Some(adapter)),
-        Err(e) => Err(js_err(format!("WebGPU was requested but failed to start: {e}"))),
+        Err(e) if want_gpu.is_none() => cpu_with(
+            format!("running on the CPU: WebGPU failed to start ({e})"),
+            Some(adapter),
+        ),
+        Err(e) => Err(js_err(format!(
+            "WebGPU was requested but failed to start: {e}"
+        ))),
     }
 }
 
@@ -179,22 +211,37 @@ impl Ganvas {
         } else {
             serde_wasm_bindgen::from_value(options).map_err(js_err)?
         };
-        let preset: Preset = options.preset.as_deref().unwrap_or("standard").parse().map_err(js_err)?;
+        let preset: Preset = options
+            .preset
+            .as_deref()
+            .unwrap_or("standard")
+            .parse()
+            .map_err(js_err)?;
         let seed = options.seed.unwrap_or(0.0).max(0.0) as u64;
         let (device, info) = choose_device(options.backend.as_deref().unwrap_or("auto")).await?;
-        let trainer = Trainer::new(preset.config(), TrainConfig::default(), seed, &device).map_err(js_err)?;
-        Ok(Ganvas { device, info, trainer, data: None })
+        let trainer =
+            Trainer::new(preset.config(), TrainConfig::default(), seed, &device).map_err(js_err)?;
+        Ok(Ganvas {
+            device,
+            info,
+            trainer,
+            data: None,
+        })
     }
 
     /// `{backend, burnBackend, adapter: {vendor, architecture, description, isFallbackAdapter}?, reason}`.
     #[wasm_bindgen(js_name = backendInfo)]
     pub fn backend_info(&self) -> Result<JsValue, JsError> {
-        self.info.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+        self.info
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(js_err)
     }
 
     /// The network preset ("tiny", "standard").
     pub fn preset(&self) -> String {
-        Preset::of(&self.trainer.gan).map_or("custom", Preset::name).into()
+        Preset::of(&self.trainer.gan)
+            .map_or("custom", Preset::name)
+            .into()
     }
 
     /// Size of the latent vectors `generate` takes.
@@ -211,7 +258,8 @@ impl Ganvas {
     pub fn reset(&mut self, preset: &str, seed: f64) -> Result<(), JsError> {
         let preset: Preset = preset.parse().map_err(js_err)?;
         let config = self.trainer.config.clone();
-        self.trainer = Trainer::new(preset.config(), config, seed.max(0.0) as u64, &self.device).map_err(js_err)?;
+        self.trainer = Trainer::new(preset.config(), config, seed.max(0.0) as u64, &self.device)
+            .map_err(js_err)?;
         Ok(())
     }
 
@@ -234,7 +282,10 @@ impl Ganvas {
     /// Sets the batch size (1–4096), used from the next step.
     #[wasm_bindgen(js_name = setBatchSize)]
     pub fn set_batch_size(&mut self, batch: usize) -> Result<(), JsError> {
-        let config = TrainConfig { batch_size: batch, ..self.trainer.config.clone() };
+        let config = TrainConfig {
+            batch_size: batch,
+            ..self.trainer.config.clone()
+        };
         config.validate().map_err(js_err)?;
         self.trainer.config = config;
         Ok(())
@@ -243,7 +294,11 @@ impl Ganvas {
     /// Sets the generator's and discriminator's learning rates, used from the next step.
     #[wasm_bindgen(js_name = setLearningRates)]
     pub fn set_learning_rates(&mut self, lr_g: f64, lr_d: f64) -> Result<(), JsError> {
-        let config = TrainConfig { lr_g, lr_d, ..self.trainer.config.clone() };
+        let config = TrainConfig {
+            lr_g,
+            lr_d,
+            ..self.trainer.config.clone()
+        };
         config.validate().map_err(js_err)?;
         self.trainer.config = config;
         Ok(())
@@ -253,33 +308,49 @@ impl Ganvas {
     pub fn settings(&self) -> Result<JsValue, JsError> {
         let c = &self.trainer.config;
         let v = serde_json::json!({"batchSize": c.batch_size, "lrG": c.lr_g, "lrD": c.lr_d});
-        v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+        v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(js_err)
     }
 
     /// Runs `steps` iterations (one D and one G update each) and returns each one's
     /// `{step, dLoss, gLoss, dReal, dFake}`, read back from the device once at the end.
     pub async fn train(&mut self, steps: u32) -> Result<JsValue, JsError> {
-        let data = self.data.as_ref().ok_or_else(|| js_err("no training data: call setData first"))?;
+        let data = self
+            .data
+            .as_ref()
+            .ok_or_else(|| js_err("no training data: call setData first"))?;
         let first = self.trainer.step() + 1;
         let pending: Vec<StepStats> = (0..steps).map(|_| self.trainer.train_step(data)).collect();
         let stats = StepStats::read_all_async(pending).await.map_err(js_err)?;
         let out: Vec<JsStats> = stats
             .iter()
             .zip(first..)
-            .map(|(s, step)| JsStats { step, d_loss: s.d_loss, g_loss: s.g_loss, d_real: s.d_real, d_fake: s.d_fake })
+            .map(|(s, step)| JsStats {
+                step,
+                d_loss: s.d_loss,
+                g_loss: s.g_loss,
+                d_real: s.d_real,
+                d_fake: s.d_fake,
+            })
             .collect();
-        out.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+        out.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(js_err)
     }
 
     /// Digits for given latent vectors (`n × latent()` values): `n × 784` bytes, 0 = background.
     pub async fn generate(&self, z: Vec<f32>) -> Result<Vec<u8>, JsError> {
         let latent = self.trainer.gan.latent;
         if z.is_empty() || z.len() % latent != 0 {
-            return Err(js_err(format!("z has {} values, not a multiple of the latent size {latent}", z.len())));
+            return Err(js_err(format!(
+                "z has {} values, not a multiple of the latent size {latent}",
+                z.len()
+            )));
         }
         let generator = self.trainer.sampler();
         let z = latent::latents_from(&z, latent, &generator.device());
-        latent::images_to_u8_async(generator.forward(z)).await.map_err(js_err)
+        latent::images_to_u8_async(generator.forward(z))
+            .await
+            .map_err(js_err)
     }
 
     /// `n` digits from the latent vectors of `seed` (the same as `ganvas sample --seed`).
@@ -311,15 +382,27 @@ impl Ganvas {
         let file = weights::WeightsFile::decode(bytes).map_err(js_err)?;
         Preset::of(&file.header.gan)
             .map(|p| p.name().to_string())
-            .ok_or_else(|| js_err(format!("weights are for {}, not a preset", file.header.gan.describe())))
+            .ok_or_else(|| {
+                js_err(format!(
+                    "weights are for {}, not a preset",
+                    file.header.gan.describe()
+                ))
+            })
     }
 
     /// The generator's weights as a `.ganvas` file (read back asynchronously: works on WebGPU).
     #[wasm_bindgen(js_name = saveWeights)]
     pub async fn save_weights(&self) -> Result<Vec<u8>, JsError> {
-        let generator = to_cpu(self.trainer.sampler(), &self.trainer.gan).await.map_err(js_err)?;
-        weights::save_generator(&self.trainer.gan, &generator, self.trainer.step(), self.trainer.seed())
-            .map_err(js_err)
+        let generator = to_cpu(self.trainer.sampler(), &self.trainer.gan)
+            .await
+            .map_err(js_err)?;
+        weights::save_generator(
+            &self.trainer.gan,
+            &generator,
+            self.trainer.step(),
+            self.trainer.seed(),
+        )
+        .map_err(js_err)
     }
 }
 
@@ -346,8 +429,15 @@ async fn to_cpu(generator: &Generator, gan: &GanConfig) -> Result<Generator, Err
     generator.visit(&mut collect);
     let mut values = Vec::with_capacity(collect.0.len());
     for tensor in collect.0 {
-        values.push(tensor.into_data_async().await.map_err(|e| Error::Device(e.to_string()))?);
+        values.push(
+            tensor
+                .into_data_async()
+                .await
+                .map_err(|e| Error::Device(e.to_string()))?,
+        );
     }
     let cpu = Backend::CPU.cpu_device().expect("a CPU backend");
-    Ok(gan.init_generator(0, &cpu).map(&mut Fill(values.into_iter())))
+    Ok(gan
+        .init_generator(0, &cpu)
+        .map(&mut Fill(values.into_iter())))
 }

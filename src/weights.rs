@@ -85,15 +85,23 @@ impl WeightsFile {
             )));
         }
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(bad("not a ganvas weights file (it does not start with the ganvas signature)"));
+            return Err(bad(
+                "not a ganvas weights file (it does not start with the ganvas signature)",
+            ));
         }
         if bytes.len() < MAGIC.len() + 8 {
-            return Err(bad(format!("the file is truncated: only {} bytes", bytes.len())));
+            return Err(bad(format!(
+                "the file is truncated: only {} bytes",
+                bytes.len()
+            )));
         }
         let header_len = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
         let header_end = 12usize.saturating_add(header_len);
         let header_bytes = bytes.get(12..header_end).ok_or_else(|| {
-            bad(format!("the file is truncated: {} bytes, its header alone needs {header_end}", bytes.len()))
+            bad(format!(
+                "the file is truncated: {} bytes, its header alone needs {header_end}",
+                bytes.len()
+            ))
         })?;
         let header: Header = serde_json::from_slice(header_bytes)
             .map_err(|e| bad(format!("the header is not valid: {e}")))?;
@@ -137,9 +145,13 @@ impl WeightsFile {
 
     /// Assembles a file from a header (its `sections` filled in here) and named sections.
     pub fn encode(mut header: Header, sections: Vec<(String, Vec<u8>)>) -> Vec<u8> {
-        header.sections = sections.iter().map(|(n, b)| (n.clone(), b.len() as u64)).collect();
+        header.sections = sections
+            .iter()
+            .map(|(n, b)| (n.clone(), b.len() as u64))
+            .collect();
         let json = serde_json::to_vec(&header).expect("header serializes");
-        let mut out = Vec::with_capacity(json.len() + sections.iter().map(|s| s.1.len()).sum::<usize>() + 16);
+        let mut out =
+            Vec::with_capacity(json.len() + sections.iter().map(|s| s.1.len()).sum::<usize>() + 16);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(json.len() as u32).to_le_bytes());
         out.extend_from_slice(&json);
@@ -198,7 +210,9 @@ fn load_module<M: Module>(fresh: M, bytes: &[u8], what: &str) -> Result<M> {
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
         .map_err(|e| bad(format!("{what}: {e}")))?
         .cast_to_module_dtype();
-    fresh.try_load_record(record).map_err(|e| bad(format!("{what}: {e}")))
+    fresh
+        .try_load_record(record)
+        .map_err(|e| bad(format!("{what}: {e}")))
 }
 
 fn module_bytes<M: Module>(module: M, what: &str) -> Result<Vec<u8>> {
@@ -210,9 +224,29 @@ fn module_bytes<M: Module>(module: M, what: &str) -> Result<Vec<u8>> {
 }
 
 /// Encodes a generator alone (synchronous readback: native, or the CPU backend in wasm).
-pub fn save_generator(gan: &GanConfig, generator: &Generator, step: u64, seed: u64) -> Result<Vec<u8>> {
-    let header = Header { version: VERSION, kind: Kind::Generator, gan: gan.clone(), step, seed, train: None, ema_updates: 0, sections: vec![] };
-    Ok(WeightsFile::encode(header, vec![("generator".into(), module_bytes(generator.clone(), "generator")?)]))
+pub fn save_generator(
+    gan: &GanConfig,
+    generator: &Generator,
+    step: u64,
+    seed: u64,
+) -> Result<Vec<u8>> {
+    let header = Header {
+        version: VERSION,
+        kind: Kind::Generator,
+        gan: gan.clone(),
+        step,
+        seed,
+        train: None,
+        ema_updates: 0,
+        sections: vec![],
+    };
+    Ok(WeightsFile::encode(
+        header,
+        vec![(
+            "generator".into(),
+            module_bytes(generator.clone(), "generator")?,
+        )],
+    ))
 }
 
 /// Loads a generator of shape `expected` to sample from (a generator file, or a checkpoint's
@@ -227,18 +261,29 @@ pub fn load_generator(bytes: &[u8], expected: &GanConfig, device: &Device) -> Re
 pub fn save_checkpoint(trainer: &Trainer) -> Result<Vec<u8>> {
     let (opt_g, opt_d) = trainer.optimizers();
     let encode_opt = |o: &burn::optim::ModuleOptimizer, what: &str| -> Result<Vec<u8>> {
-        Ok(o.into_bytes().map_err(|e| bad(format!("cannot encode the {what} optimizer: {e}")))?.to_vec())
+        Ok(o.into_bytes()
+            .map_err(|e| bad(format!("cannot encode the {what} optimizer: {e}")))?
+            .to_vec())
     };
     let sections = vec![
-        ("generator".to_string(), module_bytes(trainer.generator().clone(), "generator")?),
-        ("discriminator".to_string(), module_bytes(trainer.discriminator().clone(), "discriminator")?),
+        (
+            "generator".to_string(),
+            module_bytes(trainer.generator().clone(), "generator")?,
+        ),
+        (
+            "discriminator".to_string(),
+            module_bytes(trainer.discriminator().clone(), "discriminator")?,
+        ),
         ("opt_g".to_string(), encode_opt(opt_g, "generator")?),
         ("opt_d".to_string(), encode_opt(opt_d, "discriminator")?),
     ];
     let mut sections = sections;
     let mut ema_updates = 0;
     if let Some(ema) = trainer.ema() {
-        sections.push(("ema".to_string(), module_bytes(ema.generator().clone(), "average generator")?));
+        sections.push((
+            "ema".to_string(),
+            module_bytes(ema.generator().clone(), "average generator")?,
+        ));
         ema_updates = ema.updates();
     }
     let header = Header {
@@ -258,10 +303,20 @@ pub fn save_checkpoint(trainer: &Trainer) -> Result<Vec<u8>> {
 pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
     let file = WeightsFile::decode(bytes)?;
     if file.header.kind != Kind::Checkpoint {
-        return Err(bad("this is a generator-only file; resuming needs a checkpoint (D and optimizer state too)"));
+        return Err(bad(
+            "this is a generator-only file; resuming needs a checkpoint (D and optimizer state too)",
+        ));
     }
-    let config = file.header.train.clone().ok_or_else(|| bad("the checkpoint has no training settings"))?;
-    let train_device = if device.is_autodiff() { device.clone() } else { device.clone().autodiff() };
+    let config = file
+        .header
+        .train
+        .clone()
+        .ok_or_else(|| bad("the checkpoint has no training settings"))?;
+    let train_device = if device.is_autodiff() {
+        device.clone()
+    } else {
+        device.clone().autodiff()
+    };
     let load_opt = |name: &str| -> Result<burn::optim::ModuleOptimizer> {
         let bytes = Bytes::from_bytes_vec(file.section(name)?.to_vec());
         // burn materialises optimizer state through code that can panic on a malformed record;
@@ -280,7 +335,10 @@ pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
         ema: match file.sections.iter().any(|(n, _)| n == "ema") {
             true => {
                 let fresh = file.header.gan.init_generator(0, &train_device);
-                Some((load_module(fresh, file.section("ema")?, "average generator")?, file.header.ema_updates))
+                Some((
+                    load_module(fresh, file.section("ema")?, "average generator")?,
+                    file.header.ema_updates,
+                ))
             }
             false => None,
         },

@@ -6,18 +6,39 @@ mod common;
 use std::process::Command;
 
 fn ganvas(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_ganvas")).args(args).output().expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_ganvas"))
+        .args(args)
+        .output()
+        .expect("runs")
 }
 
 fn tmp(name: &str) -> String {
-    std::env::temp_dir().join(format!("ganvas-cli-{}-{name}", std::process::id())).display().to_string()
+    std::env::temp_dir()
+        .join(format!("ganvas-cli-{}-{name}", std::process::id()))
+        .display()
+        .to_string()
 }
 
 #[test]
 fn sample_writes_n_by_784_bytes_and_a_png() {
-    let weights = common::root().join("weights/standard.ganvas").display().to_string();
+    let weights = common::root()
+        .join("weights/standard.ganvas")
+        .display()
+        .to_string();
     let (out, png) = (tmp("s.u8"), tmp("s.png"));
-    let o = ganvas(&["sample", "--weights", &weights, "--n", "30", "--seed", "4", "--out", &out, "--png", &png]);
+    let o = ganvas(&[
+        "sample",
+        "--weights",
+        &weights,
+        "--n",
+        "30",
+        "--seed",
+        "4",
+        "--out",
+        &out,
+        "--png",
+        &png,
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(bytes.len(), 30 * 784);
@@ -27,7 +48,21 @@ fn sample_writes_n_by_784_bytes_and_a_png() {
     assert_eq!(&std::fs::read(&png).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
     // Same seed, same digits; the first 10 of 30 are the 10 of `--n 10`.
     let out10 = tmp("s10.u8");
-    assert!(ganvas(&["sample", "--weights", &weights, "--n", "10", "--seed", "4", "--out", &out10]).status.success());
+    assert!(
+        ganvas(&[
+            "sample",
+            "--weights",
+            &weights,
+            "--n",
+            "10",
+            "--seed",
+            "4",
+            "--out",
+            &out10
+        ])
+        .status
+        .success()
+    );
     assert_eq!(std::fs::read(&out10).unwrap(), bytes[..10 * 784]);
 }
 
@@ -38,8 +73,17 @@ fn bad_weights_give_an_error_not_a_panic() {
     let o = ganvas(&["sample", "--weights", &bad, "--out", &tmp("x.u8")]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("not a ganvas weights file") && !err.contains("panicked"), "{err}");
-    let o = ganvas(&["sample", "--weights", "/nonexistent.ganvas", "--out", &tmp("y.u8")]);
+    assert!(
+        err.contains("not a ganvas weights file") && !err.contains("panicked"),
+        "{err}"
+    );
+    let o = ganvas(&[
+        "sample",
+        "--weights",
+        "/nonexistent.ganvas",
+        "--out",
+        &tmp("y.u8"),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let o = ganvas(&["train", "--preset", "huge", "--iters", "1"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown preset"));
@@ -48,14 +92,40 @@ fn bad_weights_give_an_error_not_a_panic() {
 #[test]
 fn train_writes_weights_that_sample_and_resume() {
     let dir = tmp("train");
-    let data = common::root().join("www/data/mnist-train.gz").display().to_string();
-    let o = ganvas(&["train", "--preset", "tiny", "--iters", "20", "--seed", "1", "--out", &dir, "--data", &data, "--log-every", "5"]);
+    let data = common::root()
+        .join("www/data/mnist-train.gz")
+        .display()
+        .to_string();
+    let o = ganvas(&[
+        "train",
+        "--preset",
+        "tiny",
+        "--iters",
+        "20",
+        "--seed",
+        "1",
+        "--out",
+        &dir,
+        "--data",
+        &data,
+        "--log-every",
+        "5",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let ckpt = format!("{dir}/tiny.ckpt");
-    let o = ganvas(&["train", "--preset", "tiny", "--iters", "30", "--out", &dir, "--data", &data, "--resume", &ckpt]);
+    let o = ganvas(&[
+        "train", "--preset", "tiny", "--iters", "30", "--out", &dir, "--data", &data, "--resume",
+        &ckpt,
+    ]);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success() && err.contains("resuming") && err.contains("at step 20"), "{err}");
-    let header = ganvas::weights::WeightsFile::decode(&std::fs::read(format!("{dir}/tiny.ganvas")).unwrap()).unwrap().header;
+    assert!(
+        o.status.success() && err.contains("resuming") && err.contains("at step 20"),
+        "{err}"
+    );
+    let header =
+        ganvas::weights::WeightsFile::decode(&std::fs::read(format!("{dir}/tiny.ganvas")).unwrap())
+            .unwrap()
+            .header;
     assert_eq!(header.step, 30);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -47,7 +47,9 @@ fn bad_magic_is_rejected() {
     // Labels where images should be, and random bytes.
     assert!(err(&idx_labels(&[1]), &idx_labels(&[1])).contains("magic"));
     assert!(err(b"PK\x03\x04 not idx at all", &idx_labels(&[1])).contains("magic"));
-    assert!(err(&idx_images(1, 28, 28, 784), &idx_images(1, 28, 28, 784)).contains("labels: magic"));
+    assert!(
+        err(&idx_images(1, 28, 28, 784), &idx_images(1, 28, 28, 784)).contains("labels: magic")
+    );
 }
 
 #[test]
@@ -55,24 +57,34 @@ fn wrong_sizes_are_rejected() {
     let labels = idx_labels(&[1, 2]);
     assert!(err(&idx_images(2, 28, 28, 784), &labels).contains("truncated"));
     assert!(err(&idx_images(2, 32, 32, 2 * 1024), &labels).contains("32×32"));
-    assert!(err(&idx_images(2, 28, 28, 2 * 784), &idx_labels(&[1])).contains("2 images but 1 labels"));
+    assert!(
+        err(&idx_images(2, 28, 28, 2 * 784), &idx_labels(&[1])).contains("2 images but 1 labels")
+    );
     assert!(err(&idx_images(1, 28, 28, 784), &idx_labels(&[12])).contains("label 12"));
     assert!(err(&idx_images(0, 28, 28, 0), &idx_labels(&[])).contains("no images"));
     assert!(err(&[0, 0, 8], &labels).contains("header"));
     let mut bundle = idx_images(1, 28, 28, 784);
     bundle.extend(idx_labels(&[4]));
     bundle.push(0);
-    assert!(Mnist::from_bundle(&bundle).unwrap_err().to_string().contains("unexpected bytes"));
+    assert!(
+        Mnist::from_bundle(&bundle)
+            .unwrap_err()
+            .to_string()
+            .contains("unexpected bytes")
+    );
 }
 
 #[test]
 fn corrupt_gzip_file_is_rejected() {
     let path = std::env::temp_dir().join(format!("ganvas-bad-{}.gz", std::process::id()));
     std::fs::write(&path, b"\x1f\x8b\x08\x00 this is not deflate").unwrap();
-    let e = Mnist::load_gz(&path).err().expect("rejected").to_string();
+    let e = Mnist::load_gz(&path).expect_err("rejected").to_string();
     std::fs::remove_file(&path).ok();
     assert!(e.contains("not a valid gzip file"), "{e}");
-    let missing = Mnist::load_gz("/nonexistent/mnist.gz").err().unwrap().to_string();
+    let missing = Mnist::load_gz("/nonexistent/mnist.gz")
+        .err()
+        .unwrap()
+        .to_string();
     assert!(missing.contains("pkg-scripts/data"), "{missing}");
 }
 
@@ -82,7 +94,11 @@ fn real_mnist_loads_with_known_statistics() {
     assert_eq!(train.len(), 60_000);
     // Official first training label is 5; mean pixel of MNIST train is 0.1307.
     assert_eq!(train.label(0), 5);
-    assert!((train.mean_ink() - 0.1307).abs() < 0.001, "{}", train.mean_ink());
+    assert!(
+        (train.mean_ink() - 0.1307).abs() < 0.001,
+        "{}",
+        train.mean_ink()
+    );
     let test = Mnist::load_gz(common::root().join("www/data/mnist-test.gz")).unwrap();
     assert_eq!(test.len(), 10_000);
     assert_eq!(test.label(0), 7);

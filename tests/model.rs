@@ -24,7 +24,10 @@ fn shapes<M: Module>(m: &M) -> Vec<Vec<usize>> {
 
 /// Weight [in, out] then bias [out] for each consecutive pair of widths.
 fn expected(widths: &[usize]) -> Vec<Vec<usize>> {
-    widths.windows(2).flat_map(|w| [vec![w[0], w[1]], vec![w[1]]]).collect()
+    widths
+        .windows(2)
+        .flat_map(|w| [vec![w[0], w[1]], vec![w[1]]])
+        .collect()
 }
 
 #[test]
@@ -32,12 +35,24 @@ fn every_layer_has_the_preset_shape() {
     let device = common::cpu();
     let cases = [
         (Preset::Tiny, vec![100, 256, 784], vec![784, 256, 1]),
-        (Preset::Standard, vec![100, 256, 512, 1024, 784], vec![784, 1024, 512, 256, 1]),
+        (
+            Preset::Standard,
+            vec![100, 256, 512, 1024, 784],
+            vec![784, 1024, 512, 256, 1],
+        ),
     ];
     for (preset, g, d) in cases {
         let config = preset.config();
-        assert_eq!(shapes(&config.init_generator(1, &device)), expected(&g), "{preset:?} G");
-        assert_eq!(shapes(&config.init_discriminator(1, &device)), expected(&d), "{preset:?} D");
+        assert_eq!(
+            shapes(&config.init_generator(1, &device)),
+            expected(&g),
+            "{preset:?} G"
+        );
+        assert_eq!(
+            shapes(&config.init_discriminator(1, &device)),
+            expected(&d),
+            "{preset:?} D"
+        );
     }
 }
 
@@ -57,7 +72,10 @@ fn forward_shapes_and_ranges() {
         let images = g.sample(5, 9);
         assert_eq!(images.dims(), [5, IMAGE_PIXELS]);
         let px = images.clone().into_data().try_into_vec::<f32>().unwrap();
-        assert!(px.iter().all(|p| (-1.0..=1.0).contains(p)), "tanh output in [-1, 1]");
+        assert!(
+            px.iter().all(|p| (-1.0..=1.0).contains(p)),
+            "tanh output in [-1, 1]"
+        );
         assert_eq!(d.forward(images).dims(), [5, 1]);
     }
 }
@@ -77,6 +95,9 @@ fn same_seed_same_network_different_seed_different() {
 fn presets_parse_and_describe() {
     assert_eq!("tiny".parse::<Preset>().unwrap(), Preset::Tiny);
     assert!("huge".parse::<Preset>().is_err());
-    assert_eq!(Preset::Tiny.config().describe(), "G 100→256→784, D 784→256→1 (tiny)");
+    assert_eq!(
+        Preset::Tiny.config().describe(),
+        "G 100→256→784, D 784→256→1 (tiny)"
+    );
     assert!(GanConfig::new(vec![0], vec![4]).validate().is_err());
 }

@@ -4,12 +4,19 @@
 mod common;
 
 use ganvas::train::{StepStats, TrainConfig, Trainer};
-use burn::prelude::*;
 use ganvas::{Preset, weights};
 
 fn run(seed: u64, steps: usize) -> Vec<ganvas::train::Stats> {
-    let mut t = Trainer::new(Preset::Tiny.config(), TrainConfig::default(), seed, &common::cpu()).unwrap();
-    let stats: Vec<_> = (0..steps).map(|_| t.train_step(common::mnist_train())).collect();
+    let mut t = Trainer::new(
+        Preset::Tiny.config(),
+        TrainConfig::default(),
+        seed,
+        &common::cpu(),
+    )
+    .unwrap();
+    let stats: Vec<_> = (0..steps)
+        .map(|_| t.train_step(common::mnist_train()))
+        .collect();
     StepStats::read_all(stats).unwrap()
 }
 
@@ -39,7 +46,8 @@ fn same_seed_gives_identical_losses() {
 fn resuming_a_checkpoint_continues_exactly() {
     let data = common::mnist_train();
     let device = common::cpu();
-    let mut unbroken = Trainer::new(Preset::Tiny.config(), TrainConfig::default(), 3, &device).unwrap();
+    let mut unbroken =
+        Trainer::new(Preset::Tiny.config(), TrainConfig::default(), 3, &device).unwrap();
     for _ in 0..10 {
         unbroken.train_step(data);
     }
@@ -49,22 +57,39 @@ fn resuming_a_checkpoint_continues_exactly() {
     let mut resumed = weights::load_checkpoint(&bytes, &device).unwrap();
     assert_eq!(resumed.step(), 10);
     let got: Vec<_> = (0..5).map(|_| resumed.train_step(data)).collect();
-    assert_eq!(StepStats::read_all(got).unwrap(), StepStats::read_all(expected).unwrap());
+    assert_eq!(
+        StepStats::read_all(got).unwrap(),
+        StepStats::read_all(expected).unwrap()
+    );
 }
 
 #[test]
 fn settings_are_validated() {
-    let bad = TrainConfig { batch_size: 0, ..TrainConfig::default() };
+    let bad = TrainConfig {
+        batch_size: 0,
+        ..TrainConfig::default()
+    };
     assert!(Trainer::new(Preset::Tiny.config(), bad, 0, &common::cpu()).is_err());
-    let bad = TrainConfig { lr_g: f64::NAN, ..TrainConfig::default() };
-    assert!(bad.validate().unwrap_err().to_string().contains("learning rates"));
+    let bad = TrainConfig {
+        lr_g: f64::NAN,
+        ..TrainConfig::default()
+    };
+    assert!(
+        bad.validate()
+            .unwrap_err()
+            .to_string()
+            .contains("learning rates")
+    );
 }
 
 #[test]
 fn moving_average_is_saved_and_resumed_exactly() {
     let data = common::mnist_train();
     let device = common::cpu();
-    let config = TrainConfig { ema: 0.99, ..TrainConfig::default() };
+    let config = TrainConfig {
+        ema: 0.99,
+        ..TrainConfig::default()
+    };
     let mut unbroken = Trainer::new(Preset::Tiny.config(), config, 4, &device).unwrap();
     for _ in 0..8 {
         unbroken.train_step(data);
@@ -78,7 +103,10 @@ fn moving_average_is_saved_and_resumed_exactly() {
         unbroken.train_step(data);
         resumed.train_step(data);
     }
-    assert_eq!(unbroken.sampler().sample(4, 1).into_data(), resumed.sampler().sample(4, 1).into_data());
+    assert_eq!(
+        unbroken.sampler().sample(4, 1).into_data(),
+        resumed.sampler().sample(4, 1).into_data()
+    );
 }
 
 #[test]
@@ -92,8 +120,17 @@ fn training_continues_from_loaded_generator_weights() {
     let mut t = Trainer::new(config, TrainConfig::default(), 1, &device).unwrap();
     t.set_generator(loaded, 500);
     let before = t.generator().sample(2, 3).into_data();
-    let stats = StepStats::read_all((0..3).map(|_| t.train_step(common::mnist_train())).collect()).unwrap();
+    let stats = StepStats::read_all(
+        (0..3)
+            .map(|_| t.train_step(common::mnist_train()))
+            .collect(),
+    )
+    .unwrap();
     assert!(stats.iter().all(|s| s.is_finite()));
     assert_eq!(t.step(), 503);
-    assert_ne!(t.generator().sample(2, 3).into_data(), before, "G's weights were updated");
+    assert_ne!(
+        t.generator().sample(2, 3).into_data(),
+        before,
+        "G's weights were updated"
+    );
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use burn::prelude::*;
-use ganvas::{Preset, Generator, weights};
+use ganvas::{Generator, Preset, weights};
 
 fn samples(g: &Generator) -> TensorData {
     g.sample(16, 42).into_data()
@@ -34,9 +34,13 @@ fn refused(bytes: &[u8], why: &str) {
     let config = Preset::Tiny.config();
     let model = config.init_generator(5, &common::cpu());
     let before = samples(&model);
-    let e = weights::load_generator(bytes, &config, &common::cpu()).err().expect("refused");
+    let e = weights::load_generator(bytes, &config, &common::cpu()).expect_err("refused");
     assert!(e.to_string().contains(why), "{e} should mention {why:?}");
-    assert_eq!(samples(&model), before, "model unchanged after a failed load");
+    assert_eq!(
+        samples(&model),
+        before,
+        "model unchanged after a failed load"
+    );
 }
 
 #[test]
@@ -55,7 +59,9 @@ fn truncated_file_is_refused() {
 
 #[test]
 fn random_and_empty_bytes_are_refused() {
-    let noise: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let noise: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     refused(&noise, "not a ganvas weights file");
     refused(&[], "empty");
     refused(b"\x89GANVAS\n\x05\x00\x00\x00{oops", "header");
@@ -75,6 +81,9 @@ fn corrupted_byte_is_caught_by_checksum() {
 #[test]
 fn checkpoint_is_refused_by_shape_and_generator_file_cannot_resume() {
     let (_, bytes) = saved(Preset::Tiny, 1);
-    let e = weights::load_checkpoint(&bytes, &common::cpu()).err().unwrap().to_string();
+    let e = weights::load_checkpoint(&bytes, &common::cpu())
+        .err()
+        .unwrap()
+        .to_string();
     assert!(e.contains("generator-only"), "{e}");
 }

@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "ganvas", version, about = "A dense MNIST GAN on burn: train it, sample it")]
+#[command(
+    name = "ganvas",
+    version,
+    about = "A dense MNIST GAN on burn: train it, sample it"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -108,8 +112,12 @@ fn main() {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path)
-        .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))))
+    std::fs::read(path).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+    })
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -117,7 +125,12 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("partial");
     std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))))
+        .map_err(|e| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", path.display()),
+            ))
+        })
 }
 
 fn train(args: TrainArgs) -> Result<()> {
@@ -180,7 +193,10 @@ fn train(args: TrainArgs) -> Result<()> {
             let stats = StepStats::read_all(std::mem::take(&mut pending))?;
             let last = *stats.last().expect("at least one step");
             if let Some(bad) = stats.iter().find(|s| !s.is_finite()) {
-                return Err(Error::Diverged { step, what: format!("{bad:?}") });
+                return Err(Error::Diverged {
+                    step,
+                    what: format!("{bad:?}"),
+                });
             }
             let message = format!(
                 "D {:.3} G {:.3} D(x) {:.2} D(G(z)) {:.2}",
@@ -202,13 +218,21 @@ fn train(args: TrainArgs) -> Result<()> {
     bar.finish();
     let secs = start.elapsed().as_secs_f64();
     let done = trainer.step() - start_step;
-    eprintln!("{done} iterations in {secs:.1} s: {:.1} it/s", done as f64 / secs.max(1e-9));
+    eprintln!(
+        "{done} iterations in {secs:.1} s: {:.1} it/s",
+        done as f64 / secs.max(1e-9)
+    );
 
     write(&ckpt_path, &weights::save_checkpoint(&trainer)?)?;
     let gen_path = args.out.join(format!("{name}.ganvas"));
     write(
         &gen_path,
-        &weights::save_generator(&trainer.gan, trainer.sampler(), trainer.step(), trainer.seed())?,
+        &weights::save_generator(
+            &trainer.gan,
+            trainer.sampler(),
+            trainer.step(),
+            trainer.seed(),
+        )?,
     )?;
     let png_path = args.out.join(format!("{name}-samples.png"));
     write_grid(&trainer, &png_path)?;
