@@ -183,6 +183,9 @@ fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
     loss.mean().neg()
 }
 
+/// Steps D trains alone after a generator is loaded without its discriminator.
+pub const DISCRIMINATOR_WARMUP: u64 = 200;
+
 /// A GAN being trained: both networks, both optimizers, the step count.
 pub struct Trainer {
     /// Shape of both networks.
@@ -194,6 +197,7 @@ pub struct Trainer {
     opt_g: ModuleOptimizer,
     opt_d: ModuleOptimizer,
     ema: Option<Ema>,
+    hold_generator: u64,
     seed: u64,
     step: u64,
     device: Device,
@@ -212,6 +216,7 @@ impl Trainer {
         let generator = gan.init_generator(seed, &device);
         Ok(Self {
             ema: (config.ema > 0.0).then(|| Ema::new(&generator, config.ema)),
+            hold_generator: 0,
             generator,
             discriminator: gan.init_discriminator(seed, &device),
             opt_g: config.optimizer(),
@@ -227,6 +232,11 @@ impl Trainer {
     /// Iterations done so far.
     pub fn step(&self) -> u64 {
         self.step
+    }
+
+    /// Steps left during which only D trains (after a generator was loaded without its D).
+    pub fn generator_hold(&self) -> u64 {
+        self.hold_generator
     }
 
     /// The seed this run was started with; with [`step`](Self::step) it fixes every batch.
@@ -288,6 +298,12 @@ impl Trainer {
         // D is frozen here: gradients flow through it to G, but its weights' own are skipped.
         let frozen = self.discriminator.clone().no_grad();
         let g_loss = bce_with_logits(frozen.forward(self.generator.forward(z)), 1.0);
+        if self.hold_generator > 0 {
+            // A discriminator that has not learnt yet only gives G noise to follow.
+            self.hold_generator -= 1;
+            let g_loss = g_loss.detach();
+            return self.finish_step(d_loss, g_loss, d_real, d_fake);
+        }
         let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
         self.generator = self
             .opt_g
@@ -295,7 +311,16 @@ impl Trainer {
         if let Some(ema) = &mut self.ema {
             ema.update(&self.generator);
         }
+        self.finish_step(d_loss, g_loss, d_real, d_fake)
+    }
 
+    fn finish_step(
+        &mut self,
+        d_loss: Tensor<1>,
+        g_loss: Tensor<1>,
+        d_real: Tensor<1>,
+        d_fake: Tensor<1>,
+    ) -> StepStats {
         self.step += 1;
         StepStats {
             values: Tensor::cat(vec![d_loss, g_loss, d_real, d_fake], 0).detach(),
@@ -340,6 +365,7 @@ impl Trainer {
         };
         Ok(Self {
             ema,
+            hold_generator: 0,
             generator: parts.generator.fork(&device),
             discriminator: parts.discriminator.fork(&device),
             opt_g: parts.opt_g,
@@ -353,9 +379,12 @@ impl Trainer {
     }
 
     /// Replaces the generator (e.g. with loaded pretrained weights, `step` iterations old).
-    /// D is kept; G's optimizer state and moving average start afresh, as they belonged to
-    /// the old weights.
+    /// G's optimizer state and moving average start afresh, as they belonged to the old
+    /// weights, and G is held still for [`DISCRIMINATOR_WARMUP`] steps while D learns to judge
+    /// it: measured in the page, a trained G updated against an untrained D at once turned
+    /// speckled within 150 steps.
     pub fn set_generator(&mut self, generator: Generator, step: u64) {
+        self.hold_generator = DISCRIMINATOR_WARMUP;
         // `train()`: weights loaded on a plain device come without gradient tracking.
         self.generator = generator.fork(&self.device).train();
         self.opt_g = self.config.optimizer();

@@ -254,6 +254,12 @@ impl Ganvas {
         self.trainer.step() as f64
     }
 
+    /// Steps left in which only D trains, after weights were loaded without their D.
+    #[wasm_bindgen(js_name = generatorHold)]
+    pub fn generator_hold(&self) -> f64 {
+        self.trainer.generator_hold() as f64
+    }
+
     /// Starts again from fresh random weights: `preset` ("tiny"/"standard"), `seed`.
     pub fn reset(&mut self, preset: &str, seed: f64) -> Result<(), JsError> {
         let preset: Preset = preset.parse().map_err(js_err)?;

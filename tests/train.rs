@@ -120,14 +120,20 @@ fn training_continues_from_loaded_generator_weights() {
     let mut t = Trainer::new(config, TrainConfig::default(), 1, &device).unwrap();
     t.set_generator(loaded, 500);
     let before = t.generator().sample(2, 3).into_data();
-    let stats = StepStats::read_all(
-        (0..3)
-            .map(|_| t.train_step(common::mnist_train()))
-            .collect(),
-    )
-    .unwrap();
+    let data = common::mnist_train();
+    // D learns alone first, so that G is not pushed around by an untrained judge...
+    let warmup = ganvas::train::DISCRIMINATOR_WARMUP as usize;
+    let stats = StepStats::read_all((0..warmup).map(|_| t.train_step(data)).collect()).unwrap();
     assert!(stats.iter().all(|s| s.is_finite()));
-    assert_eq!(t.step(), 503);
+    assert_eq!(
+        t.generator().sample(2, 3).into_data(),
+        before,
+        "G held during D's warm-up"
+    );
+    // ...then G trains: its loaded weights take gradients.
+    let stats = StepStats::read_all((0..3).map(|_| t.train_step(data)).collect()).unwrap();
+    assert!(stats.iter().all(|s| s.is_finite()));
+    assert_eq!(t.step(), 500 + warmup as u64 + 3);
     assert_ne!(
         t.generator().sample(2, 3).into_data(),
         before,

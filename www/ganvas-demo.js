@@ -12,7 +12,7 @@ const SLIDERS = 8;
 const TEMPLATE = `
 <link rel="stylesheet" href="${here('ganvas.css')}">
 <div class="ganvas">
-  <div class="status" part="status"><span class="backend">Starting…</span> <span class="message"></span></div>
+  <div class="status" part="status"><span class="backend">Starting…</span> <span class="reason"></span><div class="message"></div></div>
   <div class="row">
     <figure class="samples">
       <canvas class="grid" width="224" height="224" title="Click a digit to explore it; shift-click a second to morph"></canvas>
@@ -24,7 +24,7 @@ const TEMPLATE = `
         <button class="step-once" type="button">Step</button>
         <button class="reset" type="button" title="Fresh random weights">Train from scratch</button>
       </div>
-      <label>Preset <select class="preset"><option value="tiny">tiny (G 100→256→784)</option><option value="standard">standard (G 100→256→512→1024→784)</option></select></label>
+      <label>Preset <select class="preset"><option value="tiny" title="G 100→256→784, D 784→256→1">tiny</option><option value="standard" title="G 100→256→512→1024→784, D 784→1024→512→256→1">standard</option></select></label>
       <label>Backend <select class="backend-select"><option value="auto">auto</option><option value="webgpu">WebGPU</option><option value="cpu">CPU</option></select></label>
       <label>Batch size <input class="batch" type="number" min="1" max="1024" step="1" value="64"></label>
       <label>G learning rate <input class="lr-g" type="number" min="0.00001" max="0.01" step="0.00005" value="0.0002"></label>
@@ -146,8 +146,8 @@ export class GanvasDemo extends HTMLElement {
         this.showSettings(msg.settings);
         const adapter = msg.info.adapter ? ` (${[msg.info.adapter.vendor, msg.info.adapter.architecture].filter(Boolean).join(' ') || 'unknown adapter'}${msg.info.adapter.isFallbackAdapter ? ', software fallback' : ''})` : '';
         this.$('.backend').textContent = `${msg.info.backend === 'webgpu' ? 'WebGPU' : 'CPU'}${adapter}`;
-        this.$('.backend').title = msg.info.reason;
-        this.setMessage(`${msg.info.reason}. ${msg.pretrained ? `Pretrained ${msg.preset} weights loaded (${msg.step.toLocaleString('en')} steps).` : `Fresh ${msg.preset} weights.`}`);
+        this.$('.reason').textContent = `— ${msg.info.reason}.`;
+        this.setMessage(`${msg.pretrained ? `Pretrained ${msg.preset} weights loaded (${msg.step.toLocaleString('en')} steps).` : `Fresh ${msg.preset} weights.`}`);
         this.$('.step').textContent = msg.step.toLocaleString('en');
         this.readyInfo = null;
         this.redraw().then(() => {
@@ -166,6 +166,9 @@ export class GanvasDemo extends HTMLElement {
         this.$('.speed').textContent = `${(1000 / msg.msPerStep).toFixed(1)} steps/s · ${msg.msPerStep.toFixed(1)} ms/step`;
         this.drawChart();
         this.redraw();
+        if (msg.hold > 0) this.setMessage(`The discriminator learns alone for ${msg.hold} more steps, so that it can judge the loaded generator before the generator follows it.`);
+        else if (this.holding) this.setMessage('Both networks are training.');
+        this.holding = msg.hold > 0;
         const last = msg.stats[msg.stats.length - 1];
         this.dispatchEvent(new CustomEvent('step', { detail: { ...last, msPerStep: msg.msPerStep } }));
         break;

@@ -45,7 +45,7 @@ async function trainChunk(steps) {
   const stats = await gan.train(steps);
   const ms = performance.now() - t0;
   const bad = stats.find((s) => ![s.dLoss, s.gLoss, s.dReal, s.dFake].every(Number.isFinite));
-  post({ type: 'stats', stats, msPerStep: ms / steps, step: gan.step() });
+  post({ type: 'stats', stats, msPerStep: ms / steps, step: gan.step(), hold: gan.generatorHold() });
   if (bad) throw new Error(`training diverged at step ${bad.step}: a loss is not finite`);
   return ms;
 }

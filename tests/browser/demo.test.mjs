@@ -29,15 +29,17 @@ test('without WebGPU the page falls back to the CPU and says so', async () => {
   const info = await waitReady(page, '#demo');
   assert.equal(info.backend, 'cpu');
   assert.match(info.reason, /CPU.*(WebGPU|navigator\.gpu|adapter)/);
-  assert.match(await statusText(page), /CPU/);
+  // The page says it in words, and keeps saying it after later messages.
+  const status = await statusText(page);
+  assert.ok(status.startsWith('CPU') && status.includes(info.reason), status);
   await page.close();
 });
 
 for (const preset of ['tiny', 'standard']) {
-  test(`50 CPU training steps (${preset}) give finite losses and change the grid`, async () => {
+  test(`50 CPU training steps from scratch (${preset}) give finite losses and change the grid`, async () => {
     const page = await open(env.browser, `${env.base}/`);
     await waitReady(page, '#demo');
-    await mount(page, { backend: 'cpu', preset, weights: preset === 'standard' ? '' : 'none' });
+    await mount(page, { backend: 'cpu', preset, weights: 'none' });
     const before = await gridPixels(page);
     const stats = await trainSteps(page, 50);
     const last = stats[stats.length - 1];
@@ -51,6 +53,19 @@ for (const preset of ['tiny', 'standard']) {
     await page.close();
   });
 }
+
+test('training on from pretrained weights holds G while D warms up, and says so', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  const before = await gridPixels(page);
+  const stats = await trainSteps(page, 20);
+  for (const s of stats) assert.ok(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss));
+  await page.waitForTimeout(500);
+  assert.equal((await gridPixels(page)).hash, before.hash, 'pretrained digits unchanged during warm-up');
+  assert.match(await statusText(page), /discriminator learns alone for \d+ more steps/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
 
 test('the embed page element fires ready and step', async () => {
   const page = await open(env.browser, `${env.base}/embed.html`);
