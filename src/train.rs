@@ -183,6 +183,10 @@ fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
     loss.mean().neg()
 }
 
+/// Update count given to a moving average that starts at loaded weights: high enough that
+/// the early low-decay schedule is over.
+const LOADED_EMA_UPDATES: u64 = 100_000;
+
 /// Steps D trains alone after a generator is loaded without its discriminator.
 pub const DISCRIMINATOR_WARMUP: u64 = 200;
 
@@ -381,16 +385,20 @@ impl Trainer {
     /// Replaces the generator (e.g. with loaded pretrained weights, `step` iterations old).
     /// G's optimizer state and moving average start afresh, as they belonged to the old
     /// weights, and G is held still for [`DISCRIMINATOR_WARMUP`] steps while D learns to judge
-    /// it: measured in the page, a trained G updated against an untrained D at once turned
-    /// speckled within 150 steps.
+    /// it, so that G's first updates follow a D that has seen it rather than random weights.
+    /// Fresh Adam moments still move every weight by about the learning rate at first, which
+    /// turned the shipped G's digits speckled within ~100 G steps in the page; with a moving
+    /// average configured (`config.ema`), samples come from an average that starts at the
+    /// loaded weights and stay clean.
     pub fn set_generator(&mut self, generator: Generator, step: u64) {
         self.hold_generator = DISCRIMINATOR_WARMUP;
         // `train()`: weights loaded on a plain device come without gradient tracking.
         self.generator = generator.fork(&self.device).train();
         self.opt_g = self.config.optimizer();
-        if let Some(ema) = &mut self.ema {
-            *ema = Ema::new(&self.generator, ema.decay());
-        }
+        // The average starts full at the loaded weights (no early low-decay schedule), so that
+        // samples move away from them only as fast as the decay allows.
+        self.ema = (self.config.ema > 0.0)
+            .then(|| Ema::restore(self.generator.clone(), self.config.ema, LOADED_EMA_UPDATES));
         self.step = step;
     }
 

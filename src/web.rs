@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+/// Moving-average decay used when training on from loaded weights.
+const LOADED_EMA: f32 = 0.999;
+
 fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
@@ -263,7 +266,11 @@ impl Ganvas {
     /// Starts again from fresh random weights: `preset` ("tiny"/"standard"), `seed`.
     pub fn reset(&mut self, preset: &str, seed: f64) -> Result<(), JsError> {
         let preset: Preset = preset.parse().map_err(js_err)?;
-        let config = self.trainer.config.clone();
+        // From scratch, samples show the live generator: an average would lag what is learnt.
+        let config = TrainConfig {
+            ema: 0.0,
+            ..self.trainer.config.clone()
+        };
         self.trainer = Trainer::new(preset.config(), config, seed.max(0.0) as u64, &self.device)
             .map_err(js_err)?;
         Ok(())
@@ -377,6 +384,9 @@ impl Ganvas {
         let file = weights::WeightsFile::decode(bytes).map_err(js_err)?;
         file.check_shape(&self.trainer.gan).map_err(js_err)?;
         let generator = file.sampler(&self.device).map_err(js_err)?;
+        // Training on from loaded weights samples from their moving average (see
+        // `Trainer::set_generator`): the digits stay clean while a fresh D catches up.
+        self.trainer.config.ema = LOADED_EMA;
         self.trainer.set_generator(generator, file.header.step);
         Ok(())
     }

@@ -140,3 +140,36 @@ fn training_continues_from_loaded_generator_weights() {
         "G's weights were updated"
     );
 }
+
+#[test]
+fn samples_stay_near_loaded_weights_while_training_on_with_an_average() {
+    let device = common::cpu();
+    let config = Preset::Tiny.config();
+    let g = config.init_generator(9, &device);
+    let bytes = weights::save_generator(&config, &g, 500, 9).unwrap();
+    let loaded = weights::load_generator(&bytes, &config, &device).unwrap();
+    let train = TrainConfig {
+        ema: 0.999,
+        ..TrainConfig::default()
+    };
+    let mut t = Trainer::new(config, train, 1, &device).unwrap();
+    t.set_generator(loaded, 500);
+    let pixels = |g: &ganvas::Generator| g.sample(8, 3).into_data().try_to_vec::<f32>().unwrap();
+    let before = pixels(t.sampler());
+    let steps = ganvas::train::DISCRIMINATOR_WARMUP + 30;
+    for _ in 0..steps {
+        t.train_step(common::mnist_train());
+    }
+    let max_diff = |a: &[f32], b: &[f32]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max)
+    };
+    let live = max_diff(&pixels(t.generator()), &before);
+    let averaged = max_diff(&pixels(t.sampler()), &before);
+    assert!(
+        averaged < live / 5.0,
+        "average moved {averaged}, live generator {live}"
+    );
+}
