@@ -13,7 +13,8 @@ try {
   await waitReady(page, '#demo');
   const firstGrid = (Date.now() - t0) / 1000;
   const px = await gridPixels(page);
-  console.log(`| page open → first pretrained grid | ${firstGrid.toFixed(2)} s | mean ink ${px.mean.toFixed(3)} |`);
+  console.log(`page open → first pretrained grid: ${firstGrid.toFixed(2)} s (mean ink ${px.mean.toFixed(3)})\n`);
+  console.log('| preset | backend (burn) | WebGPU adapter | steps | speed |\n|---|---|---|---|---|');
   const backends = webgpu ? ['webgpu'] : ['flex', 'ndarray'];
   for (const backend of backends) {
     for (const preset of ['tiny', 'standard']) {
