@@ -107,38 +107,56 @@ impl GanConfig {
 
     /// A generator with seeded initial weights.
     pub fn init_generator(&self, seed: u64, device: &Device) -> Generator {
-        let mut rng = StdRng::seed_from_u64(seed ^ 0x6e6e_6572_6174_6f72);
-        let widths: Vec<usize> = std::iter::once(self.latent)
-            .chain(self.g_hidden.iter().copied())
-            .chain(std::iter::once(IMAGE_PIXELS))
-            .collect();
-        let mut layers = linear_stack(&widths, &mut rng, device);
-        let output = layers.pop().expect("at least one layer");
+        let (hidden, output, activation) = self.mlp(
+            self.latent,
+            &self.g_hidden,
+            IMAGE_PIXELS,
+            seed ^ 0x6e6e_6572_6174_6f72,
+            device,
+        );
         Generator {
-            hidden: layers,
+            hidden,
             output,
-            activation: LeakyReluConfig::new()
-                .with_negative_slope(self.leaky_slope)
-                .init(),
+            activation,
         }
     }
 
     /// A discriminator with seeded initial weights.
     pub fn init_discriminator(&self, seed: u64, device: &Device) -> Discriminator {
-        let mut rng = StdRng::seed_from_u64(seed ^ 0x6469_7363_7269_6d73);
-        let widths: Vec<usize> = std::iter::once(IMAGE_PIXELS)
-            .chain(self.d_hidden.iter().copied())
-            .chain(std::iter::once(1))
+        let (hidden, output, activation) = self.mlp(
+            IMAGE_PIXELS,
+            &self.d_hidden,
+            1,
+            seed ^ 0x6469_7363_7269_6d73,
+            device,
+        );
+        Discriminator {
+            hidden,
+            output,
+            activation,
+        }
+    }
+
+    /// The layers of an MLP `input → hidden… → output` and its activation.
+    fn mlp(
+        &self,
+        input: usize,
+        hidden: &[usize],
+        output: usize,
+        seed: u64,
+        device: &Device,
+    ) -> (Vec<Linear>, Linear, LeakyRelu) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let widths: Vec<usize> = std::iter::once(input)
+            .chain(hidden.iter().copied())
+            .chain(std::iter::once(output))
             .collect();
         let mut layers = linear_stack(&widths, &mut rng, device);
-        let output = layers.pop().expect("at least one layer");
-        Discriminator {
-            hidden: layers,
-            output,
-            activation: LeakyReluConfig::new()
-                .with_negative_slope(self.leaky_slope)
-                .init(),
-        }
+        let last = layers.pop().expect("at least one layer");
+        let activation = LeakyReluConfig::new()
+            .with_negative_slope(self.leaky_slope)
+            .init();
+        (layers, last, activation)
     }
 }
 

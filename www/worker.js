@@ -28,6 +28,10 @@ async function ensureData() {
   post({ type: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits.` });
 }
 
+function postReady(pretrained) {
+  post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained });
+}
+
 async function create({ backend, preset, seed, weights }) {
   await init();
   gan?.free();
@@ -37,7 +41,7 @@ async function create({ backend, preset, seed, weights }) {
     const bytes = await fetchBytes(weights);
     gan.loadWeights(bytes);
   }
-  post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained: !!weights });
+  postReady(!!weights);
 }
 
 async function trainChunk(steps) {
@@ -80,7 +84,7 @@ const handlers = {
   },
   async reset({ preset, seed }) {
     gan.reset(preset, seed); // the page pauses first; a `train` sent after this one is kept
-    post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained: false });
+    postReady(false);
   },
   async settings({ batchSize, lrG, lrD }) {
     gan.setBatchSize(batchSize);
