@@ -212,11 +212,7 @@ impl Trainer {
     pub fn new(gan: GanConfig, config: TrainConfig, seed: u64, device: &Device) -> Result<Self> {
         gan.validate()?;
         config.validate()?;
-        let device = if device.is_autodiff() {
-            device.clone()
-        } else {
-            device.clone().autodiff()
-        };
+        let device = device.clone().autodiff(); // a no-op on an autodiff device
         let generator = gan.init_generator(seed, &device);
         Ok(Self {
             ema: (config.ema > 0.0).then(|| Ema::new(&generator, config.ema)),
@@ -355,11 +351,7 @@ impl Trainer {
     pub fn from_parts(parts: TrainerParts, device: &Device) -> Result<Self> {
         parts.gan.validate()?;
         parts.config.validate()?;
-        let device = if device.is_autodiff() {
-            device.clone()
-        } else {
-            device.clone().autodiff()
-        };
+        let device = device.clone().autodiff(); // a no-op on an autodiff device
         let ema = match parts.ema {
             Some((average, updates)) if parts.config.ema > 0.0 => {
                 Some(Ema::restore(average, parts.config.ema, updates))

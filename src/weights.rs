@@ -192,11 +192,19 @@ impl WeightsFile {
     /// The generator to sample from: the moving average of G when the file has one (a
     /// checkpoint trained with `--ema`), else G itself.
     pub fn sampler(&self, device: &Device) -> Result<Generator> {
-        if self.sections.iter().any(|(n, _)| n == "ema") {
-            let fresh = self.header.gan.init_generator(0, device);
-            return load_module(fresh, self.section("ema")?, "average generator");
+        match self.average(device)? {
+            Some(average) => Ok(average),
+            None => self.generator(device),
         }
-        self.generator(device)
+    }
+
+    /// The moving average of G, if the file holds one.
+    pub fn average(&self, device: &Device) -> Result<Option<Generator>> {
+        if !self.sections.iter().any(|(n, _)| n == "ema") {
+            return Ok(None);
+        }
+        let fresh = self.header.gan.init_generator(0, device);
+        load_module(fresh, self.section("ema")?, "average generator").map(Some)
     }
 
     /// A new discriminator on `device` holding the file's weights.
@@ -312,11 +320,7 @@ pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
         .train
         .clone()
         .ok_or_else(|| bad("the checkpoint has no training settings"))?;
-    let train_device = if device.is_autodiff() {
-        device.clone()
-    } else {
-        device.clone().autodiff()
-    };
+    let train_device = device.clone().autodiff(); // a no-op on an autodiff device
     let load_opt = |name: &str| -> Result<burn::optim::ModuleOptimizer> {
         let bytes = Bytes::from_bytes_vec(file.section(name)?.to_vec());
         // burn materialises optimizer state through code that can panic on a malformed record;
@@ -332,16 +336,9 @@ pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
         discriminator: file.discriminator(&train_device)?,
         opt_g: load_opt("opt_g")?,
         opt_d: load_opt("opt_d")?,
-        ema: match file.sections.iter().any(|(n, _)| n == "ema") {
-            true => {
-                let fresh = file.header.gan.init_generator(0, &train_device);
-                Some((
-                    load_module(fresh, file.section("ema")?, "average generator")?,
-                    file.header.ema_updates,
-                ))
-            }
-            false => None,
-        },
+        ema: file
+            .average(&train_device)?
+            .map(|average| (average, file.header.ema_updates)),
         config,
         seed: file.header.seed,
         step: file.header.step,
