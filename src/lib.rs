@@ -7,18 +7,23 @@
 //! - [`weights`]: the `.ganvas` weights/checkpoint container.
 //! - [`latent`]: seeded latent vectors and conversion of generated pixels to bytes.
 //! - [`backend`]: which burn device runs the work.
+//! - [`judge`], [`quality`]: a digit classifier and the scores it gives generated digits.
 
 pub mod backend;
 pub mod data;
 pub mod ema;
 pub mod error;
+pub mod judge;
 pub mod latent;
 pub mod model;
+pub mod quality;
 pub mod train;
 pub mod weights;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod grid;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod judge_train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

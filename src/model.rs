@@ -2,7 +2,6 @@
 //! device. Both are built from a [`GanConfig`], so that a weights file can say exactly which
 //! network it belongs to.
 
-use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::{LeakyRelu, LeakyReluConfig, Linear};
 use burn::prelude::*;
@@ -16,18 +15,25 @@ pub const IMAGE_SIDE: usize = 28;
 pub const IMAGE_PIXELS: usize = IMAGE_SIDE * IMAGE_SIDE;
 
 /// The shape of both networks. Stored in every weights file, compared on load.
-#[derive(Config, Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GanConfig {
     /// Size of the latent vector z fed to the generator.
-    #[config(default = 100)]
     pub latent: usize,
     /// Widths of the generator's hidden layers, from z towards the image.
     pub g_hidden: Vec<usize>,
     /// Widths of the discriminator's hidden layers, from the image towards the logit.
     pub d_hidden: Vec<usize>,
     /// Slope of LeakyReLU for negative inputs, on every hidden layer of both networks.
-    #[config(default = 0.2)]
     pub leaky_slope: f64,
+    /// Digits the discriminator judges together (PacGAN): with 2, D sees pairs of real or
+    /// pairs of fake digits, so a generator that draws the same few digits is easy to spot.
+    /// Files written before this setting existed have none: 1.
+    #[serde(default = "one")]
+    pub pack: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// The two networks people compare against: the classic Keras-tutorial GAN and a wider one.
@@ -60,9 +66,12 @@ impl Preset {
         }
     }
 
-    /// The preset a config is, if it is one.
+    /// The preset a config is, if it is one (with any pack: packing is a way of training D,
+    /// not another network).
     pub fn of(config: &GanConfig) -> Option<Preset> {
-        Preset::ALL.into_iter().find(|p| &p.config() == config)
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.config().with_pack(config.pack) == *config)
     }
 }
 
@@ -78,17 +87,44 @@ impl std::str::FromStr for Preset {
 }
 
 impl GanConfig {
+    /// z of 100, LeakyReLU 0.2, no packing, and the given hidden widths.
+    pub fn new(g_hidden: Vec<usize>, d_hidden: Vec<usize>) -> Self {
+        Self {
+            latent: 100,
+            g_hidden,
+            d_hidden,
+            leaky_slope: 0.2,
+            pack: 1,
+        }
+    }
+
+    /// The same networks with D judging `pack` digits at a time.
+    pub fn with_pack(self, pack: usize) -> Self {
+        Self { pack, ..self }
+    }
+
+    /// Whether the two configs build the same generator (a generator file fits either).
+    pub fn same_generator(&self, other: &GanConfig) -> bool {
+        self.latent == other.latent
+            && self.g_hidden == other.g_hidden
+            && self.leaky_slope == other.leaky_slope
+    }
+
     /// A one-line description such as `G 100→256→784, D 784→256→1 (tiny)`.
     pub fn describe(&self) -> String {
         let chain = |v: Vec<usize>| v.iter().map(usize::to_string).collect::<Vec<_>>().join("→");
         let mut g = vec![self.latent];
         g.extend(&self.g_hidden);
         g.push(IMAGE_PIXELS);
-        let mut d = vec![IMAGE_PIXELS];
+        let mut d = vec![IMAGE_PIXELS * self.pack];
         d.extend(&self.d_hidden);
         d.push(1);
         let name = Preset::of(self).map_or("custom", Preset::name);
-        format!("G {}, D {} ({name})", chain(g), chain(d))
+        let pack = match self.pack {
+            1 => String::new(),
+            k => format!(" on packs of {k}"),
+        };
+        format!("G {}, D {}{pack} ({name})", chain(g), chain(d))
     }
 
     /// Checks the sizes before anything is allocated.
@@ -100,6 +136,12 @@ impl GanConfig {
             return Err(crate::Error::Config(format!(
                 "layer sizes must be between 1 and 16384: {}",
                 self.describe()
+            )));
+        }
+        if !(1..=8).contains(&self.pack) {
+            return Err(crate::Error::Config(format!(
+                "pack must be between 1 and 8, not {}",
+                self.pack
             )));
         }
         Ok(())
@@ -124,7 +166,7 @@ impl GanConfig {
     /// A discriminator with seeded initial weights.
     pub fn init_discriminator(&self, seed: u64, device: &Device) -> Discriminator {
         let (hidden, output, activation) = self.mlp(
-            IMAGE_PIXELS,
+            IMAGE_PIXELS * self.pack,
             &self.d_hidden,
             1,
             seed ^ 0x6469_7363_7269_6d73,
@@ -163,7 +205,7 @@ impl GanConfig {
 /// Linear layers initialised on the host from one seeded generator, U(-1/√fan_in, 1/√fan_in)
 /// like PyTorch's default. Host-side init makes the same seed give the same network on every
 /// device, which burn's per-backend RNGs do not promise.
-fn linear_stack(widths: &[usize], rng: &mut StdRng, device: &Device) -> Vec<Linear> {
+pub(crate) fn linear_stack(widths: &[usize], rng: &mut StdRng, device: &Device) -> Vec<Linear> {
     widths
         .windows(2)
         .map(|w| {
@@ -216,13 +258,23 @@ pub struct Discriminator {
 }
 
 impl Discriminator {
-    /// `images`: `[batch, 784]` in [-1, 1] → logits `[batch, 1]`.
+    /// `images`: `[batch, 784]` in [-1, 1] → logits `[batch / pack, 1]`, one per pack of
+    /// consecutive images (`batch` a multiple of [`pack`](Self::pack)).
     pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
+        let [batch, pixels] = images.dims();
+        let pack = self.pack();
+        let packed = images.reshape([batch / pack, pixels * pack]);
         let x = self
             .hidden
             .iter()
-            .fold(images, |x, layer| self.activation.forward(layer.forward(x)));
+            .fold(packed, |x, layer| self.activation.forward(layer.forward(x)));
         self.output.forward(x)
+    }
+
+    /// Images judged together, read off the first layer's width.
+    pub fn pack(&self) -> usize {
+        let first = self.hidden.first().unwrap_or(&self.output);
+        first.weight.val().dims()[0] / IMAGE_PIXELS
     }
 }
 

@@ -47,8 +47,14 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
-    /// Rejects settings that cannot train.
-    pub fn validate(&self) -> Result<()> {
+    /// Rejects settings that cannot train `gan`.
+    pub fn validate(&self, gan: &GanConfig) -> Result<()> {
+        if self.batch_size % gan.pack != 0 {
+            return Err(Error::Config(format!(
+                "batch size {} is not a multiple of the discriminator's pack of {}",
+                self.batch_size, gan.pack
+            )));
+        }
         let lr_ok = |lr: f64| lr.is_finite() && lr > 0.0 && lr < 1.0;
         if self.batch_size == 0 || self.batch_size > 4096 {
             return Err(Error::Config(format!(
@@ -211,7 +217,7 @@ impl Trainer {
     /// Fresh networks from `seed` on `device` (made autodiff here if it is not already).
     pub fn new(gan: GanConfig, config: TrainConfig, seed: u64, device: &Device) -> Result<Self> {
         gan.validate()?;
-        config.validate()?;
+        config.validate(&gan)?;
         let device = device.clone().autodiff(); // a no-op on an autodiff device
         let generator = gan.init_generator(seed, &device);
         Ok(Self {
@@ -282,8 +288,9 @@ impl Trainer {
         let z = self.latents(&mut rng, batch);
         let fake = self.generator.forward(z).detach();
         let logits = self.discriminator.forward(Tensor::cat(vec![real, fake], 0));
-        let logits_real = logits.clone().slice(0..batch);
-        let logits_fake = logits.slice(batch..2 * batch);
+        let packs = batch / self.gan.pack;
+        let logits_real = logits.clone().slice(0..packs);
+        let logits_fake = logits.slice(packs..2 * packs);
         let d_real = activation::sigmoid(logits_real.clone()).mean();
         let d_fake = activation::sigmoid(logits_fake.clone()).mean();
         let d_loss = bce_with_logits(logits_real, self.config.real_label)
@@ -350,7 +357,7 @@ impl Trainer {
     /// Rebuilds a trainer from [`TrainerParts`] (for example, a loaded checkpoint).
     pub fn from_parts(parts: TrainerParts, device: &Device) -> Result<Self> {
         parts.gan.validate()?;
-        parts.config.validate()?;
+        parts.config.validate(&parts.gan)?;
         let device = device.clone().autodiff(); // a no-op on an autodiff device
         let ema = match parts.ema {
             Some((average, updates)) if parts.config.ema > 0.0 => {

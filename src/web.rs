@@ -6,8 +6,10 @@
 use crate::backend::Backend;
 use crate::data::Mnist;
 use crate::error::Error;
+use crate::judge::{self, Judge};
 use crate::latent;
 use crate::model::{GanConfig, Generator, Preset};
+use crate::quality::Reference;
 use crate::train::{StepStats, TrainConfig, Trainer};
 use crate::weights;
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
@@ -201,6 +203,17 @@ pub struct Ganvas {
     info: BackendInfo,
     trainer: Trainer,
     data: Option<Mnist>,
+    judge: Option<(Judge, Reference)>,
+}
+
+/// Latent seed of the digits `score` judges: the same digits every time, so that scores over
+/// training steps compare like with like.
+const SCORE_SEED: u64 = 0x5c07e;
+
+fn to_js(value: &impl Serialize) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(js_err)
 }
 
 #[wasm_bindgen]
@@ -229,6 +242,7 @@ impl Ganvas {
             info,
             trainer,
             data: None,
+            judge: None,
         })
     }
 
@@ -299,7 +313,7 @@ impl Ganvas {
             batch_size: batch,
             ..self.trainer.config.clone()
         };
-        config.validate().map_err(js_err)?;
+        config.validate(&self.trainer.gan).map_err(js_err)?;
         self.trainer.config = config;
         Ok(())
     }
@@ -312,7 +326,7 @@ impl Ganvas {
             lr_d,
             ..self.trainer.config.clone()
         };
-        config.validate().map_err(js_err)?;
+        config.validate(&self.trainer.gan).map_err(js_err)?;
         self.trainer.config = config;
         Ok(())
     }
@@ -377,6 +391,46 @@ impl Ganvas {
         latent::normal_latents(n, self.trainer.gan.latent, seed.max(0.0) as u64)
     }
 
+    /// Loads the digit judge (`judge.ganvas`) that `score` uses. Returns what real MNIST
+    /// scores: `{testAccuracy, testDigitScore, testClassShares, testInk, baselines: [{n,
+    /// digitScore, frechet, classShares, ink}]}`.
+    #[wasm_bindgen(js_name = loadJudge)]
+    pub fn load_judge(&mut self, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let (judge, reference) = judge::load_judge(bytes, &self.device).map_err(js_err)?;
+        let baselines: Vec<_> = reference.baselines.iter().map(js_score).collect();
+        let summary = serde_json::json!({
+            "testAccuracy": reference.test_accuracy,
+            "testDigitScore": reference.test_digit_score,
+            "testClassShares": reference.test_class_shares,
+            "testInk": reference.test_ink,
+            "baselines": baselines,
+        });
+        self.judge = Some((judge, reference));
+        to_js(&summary)
+    }
+
+    /// Judges `n` digits (2–10000) from the sampler, always from the same latent vectors:
+    /// `{step, n, digitScore, classShares, frechet, ink}`, Fréchet distance measured to the
+    /// MNIST test set.
+    pub async fn score(&self, n: usize) -> Result<JsValue, JsError> {
+        let (judge, reference) = self
+            .judge
+            .as_ref()
+            .ok_or_else(|| js_err("no judge: call loadJudge first"))?;
+        if !(2..=10_000).contains(&n) {
+            return Err(js_err(format!("score takes 2 to 10000 digits, not {n}")));
+        }
+        let generator = self.trainer.sampler();
+        let z = latent::latent_tensor(n, self.trainer.gan.latent, SCORE_SEED, &generator.device());
+        let judged = judge
+            .judge_async(generator.forward(z))
+            .await
+            .map_err(js_err)?;
+        let mut out = js_score(&judged.score(&reference.test));
+        out["step"] = self.trainer.step().into();
+        to_js(&out)
+    }
+
     /// Loads generator weights (a `.ganvas` file or checkpoint). A bad file, or one for
     /// another preset, is refused with the reason and the model is left as it was.
     #[wasm_bindgen(js_name = loadWeights)]
@@ -396,14 +450,10 @@ impl Ganvas {
     #[wasm_bindgen(js_name = weightsPreset)]
     pub fn weights_preset(bytes: &[u8]) -> Result<String, JsError> {
         let file = weights::WeightsFile::decode(bytes).map_err(js_err)?;
-        Preset::of(&file.header.gan)
+        let gan = file.gan().map_err(js_err)?;
+        Preset::of(gan)
             .map(|p| p.name().to_string())
-            .ok_or_else(|| {
-                js_err(format!(
-                    "weights are for {}, not a preset",
-                    file.header.gan.describe()
-                ))
-            })
+            .ok_or_else(|| js_err(format!("weights are for {}, not a preset", gan.describe())))
     }
 
     /// The generator's weights as a `.ganvas` file (read back asynchronously: works on WebGPU).
@@ -420,6 +470,16 @@ impl Ganvas {
         )
         .map_err(js_err)
     }
+}
+
+fn js_score(s: &crate::quality::Score) -> serde_json::Value {
+    serde_json::json!({
+        "n": s.n,
+        "digitScore": s.digit_score,
+        "classShares": s.class_shares,
+        "frechet": s.frechet,
+        "ink": s.ink,
+    })
 }
 
 /// Copies a generator to the CPU with asynchronous reads, so that burn's synchronous record

@@ -23,7 +23,7 @@ use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 8] = b"\x89GANVAS\n";
-const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 /// Larger files are refused before parsing: the biggest real checkpoint is ~40 MB.
 pub const MAX_FILE_BYTES: usize = 256 << 20;
 
@@ -35,6 +35,9 @@ pub enum Kind {
     Generator,
     /// Generator, discriminator and both optimizers' state: enough to resume training.
     Checkpoint,
+    /// The digit classifier that scores samples, with real MNIST's statistics
+    /// ([`crate::judge`]).
+    Judge,
 }
 
 /// The JSON header.
@@ -44,8 +47,9 @@ pub struct Header {
     pub version: u32,
     /// What the file holds.
     pub kind: Kind,
-    /// Shape of the networks the weights belong to.
-    pub gan: GanConfig,
+    /// Shape of the networks the weights belong to (GAN files only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gan: Option<GanConfig>,
     /// Training iterations behind these weights.
     pub step: u64,
     /// Seed of the training run.
@@ -163,7 +167,7 @@ impl WeightsFile {
         out
     }
 
-    fn section(&self, name: &str) -> Result<&[u8]> {
+    pub(crate) fn section(&self, name: &str) -> Result<&[u8]> {
         self.sections
             .iter()
             .find(|(n, _)| n == name)
@@ -171,12 +175,20 @@ impl WeightsFile {
             .ok_or_else(|| bad(format!("the file has no {name} section")))
     }
 
-    /// Fails unless the file's network has the shape `expected`.
+    /// The shape of the GAN the file's weights belong to.
+    pub fn gan(&self) -> Result<&GanConfig> {
+        self.header.gan.as_ref().ok_or_else(|| {
+            bad("this file holds the digit judge (weights/judge.ganvas), not GAN weights")
+        })
+    }
+
+    /// Fails unless the file's generator has the shape of `expected`'s.
     pub fn check_shape(&self, expected: &GanConfig) -> Result<()> {
-        if &self.header.gan != expected {
+        let gan = self.gan()?;
+        if !gan.same_generator(expected) {
             return Err(bad(format!(
                 "these weights are for {}, but the model is {}",
-                self.header.gan.describe(),
+                gan.describe(),
                 expected.describe()
             )));
         }
@@ -185,7 +197,7 @@ impl WeightsFile {
 
     /// A new generator on `device` holding the file's weights.
     pub fn generator(&self, device: &Device) -> Result<Generator> {
-        let fresh = self.header.gan.init_generator(0, device);
+        let fresh = self.gan()?.init_generator(0, device);
         load_module(fresh, self.section("generator")?, "generator")
     }
 
@@ -203,18 +215,18 @@ impl WeightsFile {
         if !self.sections.iter().any(|(n, _)| n == "ema") {
             return Ok(None);
         }
-        let fresh = self.header.gan.init_generator(0, device);
+        let fresh = self.gan()?.init_generator(0, device);
         load_module(fresh, self.section("ema")?, "average generator").map(Some)
     }
 
     /// A new discriminator on `device` holding the file's weights.
     pub fn discriminator(&self, device: &Device) -> Result<Discriminator> {
-        let fresh = self.header.gan.init_discriminator(0, device);
+        let fresh = self.gan()?.init_discriminator(0, device);
         load_module(fresh, self.section("discriminator")?, "discriminator")
     }
 }
 
-fn load_module<M: Module>(fresh: M, bytes: &[u8], what: &str) -> Result<M> {
+pub(crate) fn load_module<M: Module>(fresh: M, bytes: &[u8], what: &str) -> Result<M> {
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
         .map_err(|e| bad(format!("{what}: {e}")))?
         .cast_to_module_dtype();
@@ -223,7 +235,7 @@ fn load_module<M: Module>(fresh: M, bytes: &[u8], what: &str) -> Result<M> {
         .map_err(|e| bad(format!("{what}: {e}")))
 }
 
-fn module_bytes<M: Module>(module: M, what: &str) -> Result<Vec<u8>> {
+pub(crate) fn module_bytes<M: Module>(module: M, what: &str) -> Result<Vec<u8>> {
     let bytes = module
         .into_record()
         .into_bytes()
@@ -241,7 +253,7 @@ pub fn save_generator(
     let header = Header {
         version: VERSION,
         kind: Kind::Generator,
-        gan: gan.clone(),
+        gan: Some(gan.clone()),
         step,
         seed,
         train: None,
@@ -297,7 +309,7 @@ pub fn save_checkpoint(trainer: &Trainer) -> Result<Vec<u8>> {
     let header = Header {
         version: VERSION,
         kind: Kind::Checkpoint,
-        gan: trainer.gan.clone(),
+        gan: Some(trainer.gan.clone()),
         step: trainer.step(),
         seed: trainer.seed(),
         train: Some(trainer.config.clone()),
@@ -331,7 +343,7 @@ pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
             .map_err(|e| bad(format!("{name}: {e}")))
     };
     let parts = TrainerParts {
-        gan: file.header.gan.clone(),
+        gan: file.gan()?.clone(),
         generator: file.generator(&train_device)?,
         discriminator: file.discriminator(&train_device)?,
         opt_g: load_opt("opt_g")?,

@@ -129,3 +129,62 @@ fn train_writes_weights_that_sample_and_resume() {
     assert_eq!(header.step, 30);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn eval_reports_scores_for_the_shipped_weights_and_real_baselines() {
+    let root = common::root();
+    let arg = |p: &str| root.join(p).display().to_string();
+    let json = tmp("eval.json");
+    let o = ganvas(&[
+        "eval",
+        "--weights",
+        &arg("weights/standard.ganvas"),
+        "--judge",
+        &arg("weights/judge.ganvas"),
+        "--data",
+        &arg("www/data"),
+        "--n",
+        "500",
+        "--seed",
+        "3",
+        "--json",
+        &json,
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("digit") && out.contains("Fréchet"), "{out}");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let samples = &report["samples"];
+    assert_eq!(samples["n"], 500);
+    let score = samples["digit_score"].as_f64().unwrap();
+    let ceiling = report["real_test"]["digit_score"].as_f64().unwrap();
+    // Real digits score near 10; the pretrained generator draws digits (well above the 1 of a
+    // single class) but not as well as real ones.
+    assert!(
+        ceiling > 9.5 && (2.0..ceiling).contains(&score),
+        "{score} / {ceiling}"
+    );
+    let shares: f64 = samples["class_shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!((shares - 1.0).abs() < 1e-9);
+    let baseline = report["real_train"]["frechet"].as_f64().unwrap();
+    assert!(samples["frechet"].as_f64().unwrap() > baseline && baseline > 0.0);
+    // A GAN file is not a judge.
+    let o = ganvas(&[
+        "eval",
+        "--weights",
+        &arg("weights/standard.ganvas"),
+        "--judge",
+        &arg("weights/standard.ganvas"),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("not the judge") && !err.contains("panicked"),
+        "{err}"
+    );
+}

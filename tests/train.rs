@@ -3,6 +3,7 @@
 
 mod common;
 
+use burn::prelude::Tensor;
 use ganvas::train::{StepStats, TrainConfig, Trainer};
 use ganvas::{Preset, weights};
 
@@ -75,7 +76,7 @@ fn settings_are_validated() {
         ..TrainConfig::default()
     };
     assert!(
-        bad.validate()
+        bad.validate(&Preset::Tiny.config())
             .unwrap_err()
             .to_string()
             .contains("learning rates")
@@ -171,5 +172,42 @@ fn samples_stay_near_loaded_weights_while_training_on_with_an_average() {
     assert!(
         averaged < live / 5.0,
         "average moved {averaged}, live generator {live}"
+    );
+}
+
+#[test]
+fn packed_discriminator_trains_resumes_and_refuses_odd_batches() {
+    let data = common::mnist_train();
+    let device = common::cpu();
+    let gan = Preset::Tiny.config().with_pack(2);
+    let odd = TrainConfig {
+        batch_size: 63,
+        ..TrainConfig::default()
+    };
+    let err = Trainer::new(gan.clone(), odd, 0, &device).err().unwrap();
+    assert!(err.to_string().contains("pack"), "{err}");
+
+    let mut trainer = Trainer::new(gan.clone(), TrainConfig::default(), 3, &device).unwrap();
+    // D scores pairs: 64 digits → 32 logits.
+    let logits = trainer
+        .discriminator()
+        .forward(Tensor::zeros([64, ganvas::IMAGE_PIXELS], &device));
+    assert_eq!(logits.dims(), [32, 1]);
+    let steps: Vec<_> = (0..5).map(|_| trainer.train_step(data)).collect();
+    assert!(
+        StepStats::read_all(steps)
+            .unwrap()
+            .iter()
+            .all(|s| s.is_finite())
+    );
+
+    let bytes = ganvas::weights::save_checkpoint(&trainer).unwrap();
+    let mut resumed = ganvas::weights::load_checkpoint(&bytes, &device).unwrap();
+    assert_eq!(resumed.gan, gan);
+    let a = trainer.train_step(data);
+    let b = resumed.train_step(data);
+    assert_eq!(
+        StepStats::read_all(vec![a]).unwrap(),
+        StepStats::read_all(vec![b]).unwrap()
     );
 }

@@ -89,3 +89,81 @@ export function drawChart(canvas, history, smoothing) {
     lx += ctx.measureText(`${s.label} 0.000`).width + 28;
   }
 }
+
+function setup(canvas, fallbackH) {
+  const dpr = globalThis.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 240, h = canvas.clientHeight || fallbackH;
+  if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.lineWidth = 1;
+  return { ctx, w, h };
+}
+
+/**
+ * One quality series over training steps (`points`: {step, value}[]) with a dashed reference
+ * line (what real MNIST scores). `log` plots on a log scale (Fréchet distances span decades).
+ */
+export function drawQuality(canvas, points, { label, color, ref, refLabel, log = false, max }) {
+  const { ctx, w, h } = setup(canvas, 140);
+  const pad = { l: 36, r: 8, t: 20, b: 18 };
+  const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
+  const last = points[points.length - 1];
+  ctx.fillStyle = '#888'; ctx.textBaseline = 'middle'; ctx.textAlign = 'left';
+  ctx.fillText(`${label}${last ? ` ${last.value.toFixed(last.value >= 100 ? 0 : 2)}` : ''}`, pad.l, 9);
+  if (!points.length) return;
+  const values = points.map((p) => p.value).concat(ref ?? []).filter((v) => Number.isFinite(v) && (!log || v > 0));
+  const f = log ? Math.log10 : (v) => v;
+  let lo = log ? Math.floor(f(Math.min(...values))) : 0;
+  let hi = max ?? (log ? Math.ceil(f(Math.max(...values))) : Math.max(...values));
+  if (hi <= lo) hi = lo + 1;
+  const x0 = points[0].step, x1 = Math.max(last.step, x0 + 1);
+  const X = (s) => pad.l + (points.length === 1 ? pw / 2 : ((s - x0) / (x1 - x0)) * pw);
+  const Y = (v) => pad.t + ph - ((f(Math.max(v, log ? 10 ** lo : lo)) - lo) / (hi - lo)) * ph;
+  ctx.strokeStyle = '#8884';
+  ctx.beginPath(); ctx.moveTo(pad.l, pad.t); ctx.lineTo(pad.l, pad.t + ph); ctx.lineTo(pad.l + pw, pad.t + ph); ctx.stroke();
+  ctx.textAlign = 'right';
+  const ticks = log ? Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i)) : [0, hi / 2, hi];
+  for (const t of ticks) ctx.fillText(t >= 1000 ? `${t / 1000}k` : String(+t.toFixed(1)), pad.l - 4, Y(t));
+  ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+  ctx.fillText(x0.toLocaleString('en'), X(x0), pad.t + ph + 3);
+  if (points.length > 1) ctx.fillText(x1.toLocaleString('en'), X(x1) - 12, pad.t + ph + 3);
+  if (ref != null) {
+    ctx.setLineDash([4, 3]); ctx.strokeStyle = '#888';
+    ctx.beginPath(); ctx.moveTo(pad.l, Y(ref)); ctx.lineTo(pad.l + pw, Y(ref)); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
+    ctx.fillText(refLabel, pad.l + pw, Y(ref) - 1);
+  }
+  ctx.strokeStyle = color; ctx.fillStyle = color; ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  points.forEach((p, i) => (i ? ctx.lineTo(X(p.step), Y(p.value)) : ctx.moveTo(X(p.step), Y(p.value))));
+  ctx.stroke();
+  for (const p of points.slice(-1)) { ctx.beginPath(); ctx.arc(X(p.step), Y(p.value), 2.5, 0, 2 * Math.PI); ctx.fill(); }
+}
+
+/** Ten bars: the share of samples the judge calls each digit, against real MNIST's share (ticks). */
+export function drawHistogram(canvas, shares, real) {
+  const { ctx, w, h } = setup(canvas, 140);
+  const pad = { l: 30, r: 6, t: 20, b: 16 };
+  const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
+  ctx.fillStyle = '#888'; ctx.textBaseline = 'middle'; ctx.textAlign = 'left';
+  ctx.fillText('Digits drawn (judge\'s class, %)', pad.l, 9);
+  if (!shares) return;
+  const top = Math.max(0.2, ...shares);
+  const Y = (v) => pad.t + ph - (v / top) * ph;
+  const bw = pw / 10;
+  ctx.textAlign = 'right';
+  for (const t of [0, 0.1, 0.2].filter((t) => t <= top)) ctx.fillText(`${t * 100}`, pad.l - 4, Y(t));
+  shares.forEach((s, d) => {
+    const x = pad.l + d * bw;
+    const off = s < 0.07 || s > 0.13; // outside 7–13%: a digit drawn too rarely or too often
+    ctx.fillStyle = off ? '#e4572e' : '#29a8ab';
+    ctx.fillRect(x + 2, Y(s), bw - 4, pad.t + ph - Y(s));
+    if (real) { ctx.fillStyle = '#888'; ctx.fillRect(x + 1, Y(real[d]) - 1, bw - 2, 2); }
+    ctx.fillStyle = '#888'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    ctx.fillText(String(d), x + bw / 2, pad.t + ph + 2);
+  });
+}

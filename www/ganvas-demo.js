@@ -1,8 +1,9 @@
 // <ganvas-demo mode="train|explore" preset="standard|tiny" backend="auto|webgpu|cpu"
-//              weights="url|none" seed="0">
+//              weights="url|none" seed="0" score-every="500">
 // One tag: a GAN on MNIST that opens with pretrained digits, trains in the browser (in a Web
-// Worker) and lets you explore the latent space. Fires `ready`, `step` and `error` events.
-import { drawChart, drawDigits } from './draw.js';
+// Worker) and lets you explore the latent space. A judge (an MNIST classifier) scores the
+// digits as training goes. Fires `ready`, `step`, `score` and `error` events.
+import { drawChart, drawDigits, drawHistogram, drawQuality } from './draw.js';
 
 const here = (path) => new URL(path, import.meta.url).href;
 const GRID = 8; // 8×8 digits from fixed latent vectors
@@ -39,6 +40,15 @@ const TEMPLATE = `
     <canvas class="chart"></canvas>
     <label class="smoothing">Smoothing <input class="smooth" type="range" min="0" max="0.99" step="0.01" value="0.9"></label>
   </div>
+  <div class="train-only quality">
+    <div class="quality-text">Digit quality: loading the judge…</div>
+    <div class="quality-charts">
+      <canvas class="score-chart" title="Digit score: exp(E[KL(p(y|x) ‖ p(y))]) from an MNIST classifier; 10 at most"></canvas>
+      <canvas class="frechet-chart" title="Fréchet distance between the classifier's features of the samples and of the MNIST test set"></canvas>
+      <canvas class="histogram" title="Share of samples the classifier reads as each digit; grey ticks: real MNIST"></canvas>
+    </div>
+    <label>Score every <input class="score-every" type="number" min="0" step="100" value="500"> steps (0 = off)</label>
+  </div>
   <div class="explore">
     <canvas class="zoom" width="28" height="28" title="Selected digit"></canvas>
     <div class="sliders"></div>
@@ -69,6 +79,8 @@ export class GanvasDemo extends HTMLElement {
     this.root.innerHTML = TEMPLATE;
     this.$ = (sel) => this.root.querySelector(sel);
     this.history = [];
+    this.scores = []; // {step, n, digitScore, classShares, frechet, ink}, one per judged sample
+    this.reference = null; // what real MNIST scores, from the judge file
     this.requests = new Map();
     this.nextId = 1;
     this.running = false;
@@ -101,6 +113,12 @@ export class GanvasDemo extends HTMLElement {
     });
   }
 
+  /** Steps between quality scores (the `score-every` attribute; 0 turns the meter off). */
+  scoreEvery() {
+    const v = Number(this.getAttribute('score-every') ?? this.$('.score-every').value);
+    return Number.isFinite(v) && v >= 0 ? Math.floor(v) : 500;
+  }
+
   disconnectedCallback() {
     this.worker?.terminate();
     this.worker = null;
@@ -125,7 +143,8 @@ export class GanvasDemo extends HTMLElement {
     this.worker.onmessage = ({ data }) => this.onWorker(data);
     this.worker.onerror = (e) => this.fail(e.message || 'the worker failed to start');
     this.setMessage(init.weights ? 'Loading the model and pretrained weights…' : 'Loading the model…');
-    this.worker.postMessage({ type: 'init', ...init });
+    this.$('.score-every').value = this.scoreEvery();
+    this.worker.postMessage({ type: 'init', ...init, scoreEvery: this.scoreEvery() });
     this.$('.preset').value = init.preset;
     this.$('.backend-select').value = init.backend;
   }
@@ -140,6 +159,8 @@ export class GanvasDemo extends HTMLElement {
         this.preset = msg.preset;
         this.step = msg.step;
         this.history = [];
+        this.scores = [];
+        this.drawQuality();
         this.gridZ = null;
         this.selected = this.target = null;
         this.$('.preset').value = msg.preset;
@@ -173,6 +194,16 @@ export class GanvasDemo extends HTMLElement {
         this.dispatchEvent(new CustomEvent('step', { detail: { ...last, msPerStep: msg.msPerStep } }));
         break;
       }
+      case 'judge': this.reference = msg.reference; this.drawQuality(); break;
+      case 'score': {
+        if (this.scores.length && msg.score.step <= this.scores[this.scores.length - 1].step) this.scores = [];
+        this.scores.push(msg.score);
+        this.scoreCost = msg.cost;
+        this.drawQuality();
+        this.dispatchEvent(new CustomEvent('score', { detail: { ...msg.score, ms: msg.ms } }));
+        break;
+      }
+      case 'quality-error': this.$('.quality-text').textContent = `Digit quality unavailable: ${msg.message}`; break;
       case 'paused': this.setRunning(false); break;
       case 'status': this.setMessage(msg.text); break;
       case 'settings': this.showSettings(msg.settings); break;
@@ -293,6 +324,25 @@ export class GanvasDemo extends HTMLElement {
 
   drawChart() { drawChart(this.$('.chart'), this.history, Number(this.$('.smooth').value)); }
 
+  /** The quality meter: digit score and Fréchet distance over steps, and the class histogram. */
+  drawQuality() {
+    const ref = this.reference, last = this.scores[this.scores.length - 1];
+    const base = ref && last ? ref.baselines.find((b) => b.n >= last.n) ?? ref.baselines[ref.baselines.length - 1] : null;
+    if (ref && last) {
+      const cost = this.scoreCost != null ? ` Scoring takes ${(this.scoreCost * 100).toFixed(1)}% of training time.` : '';
+      this.$('.quality-text').textContent = `Step ${last.step.toLocaleString('en')}, ${last.n} digits judged: digit score ${last.digitScore.toFixed(2)} ` +
+        `(real MNIST ${ref.testDigitScore.toFixed(2)}), Fréchet distance ${last.frechet.toFixed(1)} (real digits ${base.frechet.toFixed(1)}), ` +
+        `ink ${(last.ink * 100).toFixed(1)}% (real ${(ref.testInk * 100).toFixed(1)}%).${cost}`;
+    } else if (ref) {
+      this.$('.quality-text').textContent = `Judge loaded (${(ref.testAccuracy * 100).toFixed(2)}% accurate on the MNIST test set); scoring…`;
+    }
+    drawQuality(this.$('.score-chart'), this.scores.map((s) => ({ step: s.step, value: s.digitScore })),
+      { label: 'Digit score', color: '#29a8ab', ref: ref?.testDigitScore, refLabel: 'real MNIST', max: 10 });
+    drawQuality(this.$('.frechet-chart'), this.scores.map((s) => ({ step: s.step, value: s.frechet })),
+      { label: 'Fréchet distance', color: '#f3a712', ref: base?.frechet, refLabel: 'real digits', log: true });
+    drawHistogram(this.$('.histogram'), last?.classShares, ref?.testClassShares);
+  }
+
   download({ bytes, preset, step }) {
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
@@ -327,6 +377,10 @@ export class GanvasDemo extends HTMLElement {
     });
     for (const sel of ['.batch', '.lr-g', '.lr-d']) this.$(sel).addEventListener('change', () => this.applySettings());
     this.$('.smooth').addEventListener('input', () => this.drawChart());
+    this.$('.score-every').addEventListener('change', () => {
+      this.removeAttribute('score-every');
+      this.send({ type: 'scoreEvery', every: this.scoreEvery() });
+    });
     this.$('.download').addEventListener('click', () => this.send({ type: 'saveWeights' }));
     this.$('.upload-input').addEventListener('change', async (e) => {
       const file = e.target.files[0];

@@ -1,12 +1,20 @@
 // The training worker: owns the wasm GAN so that the page's main thread only draws.
 // Messages in: {type, ...} from ganvas-demo.js; messages out: ready, stats, generated,
-// weights, status, error. Training runs in chunks; a `pause` arriving between chunks stops it.
+// weights, status, judge, score, error. Training runs in chunks; a `pause` arriving between
+// chunks stops it. Every `scoreEvery` steps the judge scores the digits.
 import init, { Ganvas } from './pkg/ganvas.js';
 
 let gan = null;
 let running = false;
 let chunk = 10; // steps per readback; adapted so that one chunk takes ~100 ms
 const dataUrl = new URL('./data/mnist-train.gz', import.meta.url);
+const judgeUrl = new URL('./pkg/judge.ganvas', import.meta.url);
+const SCORE_N = 500; // digits per score: the judge file stores real MNIST's baseline at 500
+const MAX_SCORE_SHARE = 0.1; // scoring may take at most this share of training time
+let scoreEvery = 500;
+let judged = false; // whether this GAN instance has the judge
+let sinceScore = { steps: 0, ms: 0 };
+let scoreMs = 0;
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const fail = (e, during) => post({ type: 'error', during, message: String(e?.message ?? e) });
@@ -32,22 +40,54 @@ function postReady(pretrained) {
   post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained });
 }
 
-async function create({ backend, preset, seed, weights }) {
+async function create({ backend, preset, seed, weights, scoreEvery: every }) {
   await init();
   gan?.free();
   gan = null;
+  judged = false;
+  if (every != null) scoreEvery = every;
   gan = await Ganvas.create({ backend, preset, seed });
   if (weights) {
     const bytes = await fetchBytes(weights);
     gan.loadWeights(bytes);
   }
   postReady(!!weights);
+  enqueue(score); // the opening weights' scores, after the first grid
+}
+
+// The quality meter is an extra: if the judge cannot load, the demo goes on without it.
+async function score() {
+  if (scoreEvery === 0) return;
+  try {
+    if (!judged) {
+      const reference = gan.loadJudge(await fetchBytes(judgeUrl));
+      judged = true;
+      post({ type: 'judge', reference });
+    }
+    const t0 = performance.now();
+    const result = await gan.score(SCORE_N);
+    scoreMs = performance.now() - t0;
+    const cost = sinceScore.ms > 0 ? scoreMs / (sinceScore.ms + scoreMs) : null;
+    sinceScore = { steps: 0, ms: 0 };
+    post({ type: 'score', score: result, ms: scoreMs, cost });
+  } catch (e) {
+    scoreEvery = 0;
+    post({ type: 'quality-error', message: String(e?.message ?? e) });
+  }
+}
+
+/** Whether the meter is due: enough steps, and enough training time that scoring stays cheap. */
+function scoreDue() {
+  return scoreEvery > 0 && sinceScore.steps >= scoreEvery &&
+    sinceScore.ms * MAX_SCORE_SHARE >= scoreMs * (1 - MAX_SCORE_SHARE);
 }
 
 async function trainChunk(steps) {
   const t0 = performance.now();
   const stats = await gan.train(steps);
   const ms = performance.now() - t0;
+  sinceScore.steps += steps;
+  sinceScore.ms += ms;
   const bad = stats.find((s) => ![s.dLoss, s.gLoss, s.dReal, s.dFake].every(Number.isFinite));
   post({ type: 'stats', stats, msPerStep: ms / steps, step: gan.step(), hold: gan.generatorHold() });
   if (bad) throw new Error(`training diverged at step ${bad.step}: a loss is not finite`);
@@ -61,6 +101,7 @@ async function trainLoop() {
   await enqueue(ensureData);
   while (running && mine === generation) {
     const ms = await enqueue(() => trainChunk(chunk));
+    if (scoreDue()) await enqueue(score);
     // Aim for ~100 ms per chunk: frequent enough to draw smoothly, rare enough to amortise the readback.
     chunk = Math.max(1, Math.min(200, Math.round(chunk * (100 / Math.max(ms, 1)))));
     await new Promise((r) => setTimeout(r, 0)); // let `pause` and `generate` messages in
@@ -84,7 +125,9 @@ const handlers = {
   },
   async reset({ preset, seed }) {
     gan.reset(preset, seed); // the page pauses first; a `train` sent after this one is kept
+    sinceScore = { steps: 0, ms: 0 };
     postReady(false);
+    await score();
   },
   async settings({ batchSize, lrG, lrD }) {
     gan.setBatchSize(batchSize);
@@ -103,7 +146,9 @@ const handlers = {
     running = false;
     gan.loadWeights(bytes);
     post({ type: 'loaded', step: gan.step() });
+    await score();
   },
+  async scoreEvery({ every }) { scoreEvery = every; },
   async saveWeights() {
     const bytes = await gan.saveWeights();
     post({ type: 'weights', bytes, preset: gan.preset(), step: gan.step() }, [bytes.buffer]);

@@ -6,6 +6,9 @@
 use clap::{Parser, Subcommand};
 use ganvas::backend::Backend;
 use ganvas::data::Mnist;
+use ganvas::judge::{self, Judged};
+use ganvas::judge_train::{self, JudgeTraining};
+use ganvas::quality::Score;
 use ganvas::train::{StepStats, TrainConfig, Trainer};
 use ganvas::{Error, GanConfig, Preset, Result, grid, latent, weights};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -29,6 +32,54 @@ enum Command {
     Train(TrainArgs),
     /// Write generated digits as raw uint8 (N×784) and optionally a PNG grid.
     Sample(SampleArgs),
+    /// Train the digit classifier that scores generated digits (weights/judge.ganvas).
+    TrainJudge(TrainJudgeArgs),
+    /// Score a generator's digits with the judge: digit score, class shares, Fréchet distance.
+    Eval(EvalArgs),
+}
+
+#[derive(clap::Args)]
+struct TrainJudgeArgs {
+    /// Passes over the 60k training digits.
+    #[arg(long, default_value_t = 8)]
+    epochs: usize,
+    /// Seed for initial weights and shuffles.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Where to write the judge.
+    #[arg(long, default_value = "weights/judge.ganvas")]
+    out: PathBuf,
+    /// Folder holding mnist-train.gz and mnist-test.gz (written by pkg-scripts/data).
+    #[arg(long, default_value = "www/data")]
+    data: PathBuf,
+    /// Backend: cpu, ndarray, flex or wgpu.
+    #[arg(long, default_value = "cpu")]
+    backend: String,
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// A .ganvas generator file or a .ckpt checkpoint.
+    #[arg(long)]
+    weights: PathBuf,
+    /// Number of generated digits to score.
+    #[arg(long, default_value_t = 10_000)]
+    n: usize,
+    /// Seed of their latent vectors.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// The judge (written by `ganvas train-judge`).
+    #[arg(long, default_value = "weights/judge.ganvas")]
+    judge: PathBuf,
+    /// Folder holding mnist-train.gz and mnist-test.gz (written by pkg-scripts/data).
+    #[arg(long, default_value = "www/data")]
+    data: PathBuf,
+    /// Also write the report as JSON here.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Backend: cpu, ndarray, flex or wgpu.
+    #[arg(long, default_value = "cpu")]
+    backend: String,
 }
 
 #[derive(clap::Args)]
@@ -60,6 +111,9 @@ struct TrainArgs {
     /// Target for real digits in D's loss (0.9 = one-sided label smoothing).
     #[arg(long, default_value_t = 1.0)]
     real_label: f32,
+    /// Digits D judges together (PacGAN; 2 fights mode collapse). Fresh runs only.
+    #[arg(long, default_value_t = 1)]
+    pack: usize,
     /// Sample from a moving average of G's weights with this decay (0 = off; 0.999 typical).
     #[arg(long, default_value_t = 0.0)]
     ema: f32,
@@ -69,6 +123,11 @@ struct TrainArgs {
     /// Resume from a checkpoint (.ckpt); `--iters` counts the total, not the extra.
     #[arg(long)]
     resume: Option<PathBuf>,
+    /// Score the samples at each checkpoint with this judge (weights/judge.ganvas), log the
+    /// scores to <preset>-quality.jsonl and keep the best-scoring generator as
+    /// <preset>-best.ganvas.
+    #[arg(long)]
+    judge: Option<PathBuf>,
     /// Backend: cpu, ndarray, flex or wgpu.
     #[arg(long, default_value = "cpu")]
     backend: String,
@@ -104,6 +163,8 @@ fn main() {
     let result = match cli.command {
         Command::Train(args) => train(args),
         Command::Sample(args) => sample(args),
+        Command::TrainJudge(args) => train_judge(args),
+        Command::Eval(args) => eval(args),
     };
     if let Err(e) = result {
         eprintln!("ganvas: {e}");
@@ -144,7 +205,7 @@ fn train(args: TrainArgs) -> Result<()> {
     let mut trainer = match &args.resume {
         Some(path) => {
             let trainer = weights::load_checkpoint(&read(path)?, &device)?;
-            if trainer.gan != preset.config() {
+            if Preset::of(&trainer.gan) != Some(preset) {
                 return Err(Error::Weights(format!(
                     "{} is a checkpoint of {}, not of the {name} preset",
                     path.display(),
@@ -163,7 +224,12 @@ fn train(args: TrainArgs) -> Result<()> {
                 ema: args.ema,
                 ..TrainConfig::default()
             };
-            Trainer::new(preset.config(), config, args.seed, &device)?
+            Trainer::new(
+                preset.config().with_pack(args.pack),
+                config,
+                args.seed,
+                &device,
+            )?
         }
     };
     eprintln!(
@@ -173,6 +239,11 @@ fn train(args: TrainArgs) -> Result<()> {
         args.backend,
         trainer.config.batch_size
     );
+
+    let mut meter = match &args.judge {
+        Some(path) => Some(Meter::load(path, &args.out, name, &device)?),
+        None => None,
+    };
 
     let bar = ProgressBar::new(args.iters);
     bar.set_style(
@@ -213,6 +284,9 @@ fn train(args: TrainArgs) -> Result<()> {
         if args.checkpoint_every > 0 && step % args.checkpoint_every == 0 && step < args.iters {
             write(&ckpt_path, &weights::save_checkpoint(&trainer)?)?;
             write_grid(&trainer, &args.out.join(format!("{name}-samples.png")))?;
+            if let Some(meter) = &mut meter {
+                bar.suspend(|| meter.score(&trainer))?;
+            }
         }
     }
     bar.finish();
@@ -236,6 +310,9 @@ fn train(args: TrainArgs) -> Result<()> {
     )?;
     let png_path = args.out.join(format!("{name}-samples.png"));
     write_grid(&trainer, &png_path)?;
+    if let Some(meter) = &mut meter {
+        meter.score(&trainer)?;
+    }
     eprintln!(
         "wrote {}, {} and {}",
         gen_path.display(),
@@ -243,6 +320,72 @@ fn train(args: TrainArgs) -> Result<()> {
         png_path.display()
     );
     Ok(())
+}
+
+/// Digits judged at each checkpoint of `ganvas train --judge`.
+const METER_N: usize = 2000;
+
+/// Scores checkpoints as training goes: the quality curve of a run, and its best generator.
+struct Meter {
+    judge: judge::Judge,
+    reference: ganvas::quality::Reference,
+    log: PathBuf,
+    best_path: PathBuf,
+    best: f64,
+}
+
+impl Meter {
+    fn load(path: &Path, out: &Path, name: &str, device: &burn::prelude::Device) -> Result<Self> {
+        let (judge, reference) = judge::load_judge(&read(path)?, device)
+            .map_err(|e| Error::Weights(format!("{}: {e}", path.display())))?;
+        Ok(Self {
+            judge,
+            reference,
+            log: out.join(format!("{name}-quality.jsonl")),
+            best_path: out.join(format!("{name}-best.ganvas")),
+            best: f64::NEG_INFINITY,
+        })
+    }
+
+    /// Judges 2,000 samples (latent seed 0), appends the scores to the log, and saves the
+    /// generator when its digit score is the best so far.
+    fn score(&mut self, trainer: &Trainer) -> Result<()> {
+        let sampler = trainer.sampler();
+        let images = sampler.sample(METER_N, 0);
+        let score = self.judge.judge(images)?.score(&self.reference.test);
+        let baseline = self
+            .reference
+            .baseline(METER_N)
+            .map_or(f64::NAN, |b| b.frechet);
+        let shares: Vec<String> = score
+            .class_shares
+            .iter()
+            .map(|v| format!("{:.0}", v * 100.0))
+            .collect();
+        eprintln!(
+            "quality at step {}: digit score {:.3}, Fréchet {:.1} ({:.0}× real), shares % {}",
+            trainer.step(),
+            score.digit_score,
+            score.frechet,
+            score.frechet / baseline,
+            shares.join(" ")
+        );
+        let line =
+            serde_json::json!({"step": trainer.step(), "score": score, "real_frechet": baseline});
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .and_then(|mut f| writeln!(f, "{line}"))?;
+        if score.digit_score > self.best {
+            self.best = score.digit_score;
+            let bytes =
+                weights::save_generator(&trainer.gan, sampler, trainer.step(), trainer.seed())?;
+            write(&self.best_path, &bytes)?;
+        }
+        Ok(())
+    }
 }
 
 /// The 100 digits of seed 0 as a 10×10 PNG: how training is going, at a glance.
@@ -255,7 +398,7 @@ fn sample(args: SampleArgs) -> Result<()> {
     let device = Backend::parse(&args.backend)?.device()?;
     let file = weights::WeightsFile::decode(&read(&args.weights)?)
         .map_err(|e| Error::Weights(format!("{}: {e}", args.weights.display())))?;
-    let gan: GanConfig = file.header.gan.clone();
+    let gan: GanConfig = file.gan()?.clone();
     gan.validate()?;
     let generator = file.sampler(&device)?;
     // One latent stream for all N (so the first 100 of 1000 are the 100 of `--n 100`),
@@ -273,4 +416,137 @@ fn sample(args: SampleArgs) -> Result<()> {
     }
     eprintln!("wrote {} digits to {}", args.n, args.out.display());
     Ok(())
+}
+
+fn train_judge(args: TrainJudgeArgs) -> Result<()> {
+    let device = Backend::parse(&args.backend)?.device()?;
+    let train = Mnist::load_gz(args.data.join("mnist-train.gz"))?;
+    let test = Mnist::load_gz(args.data.join("mnist-test.gz"))?;
+    let config = JudgeTraining {
+        epochs: args.epochs,
+        seed: args.seed,
+        ..JudgeTraining::default()
+    };
+    let start = Instant::now();
+    let mut steps = 0;
+    let judge = judge_train::train_judge(&train, &config, &device, |epoch, done, loss| {
+        steps = done;
+        eprintln!(
+            "epoch {epoch}/{}: mean loss {loss:.4} ({:.0} s)",
+            config.epochs,
+            start.elapsed().as_secs_f64()
+        );
+    })?;
+    let reference = judge_train::reference(&judge, &train, &test, &judge_train::BASELINE_SIZES)?;
+    eprintln!(
+        "test accuracy {:.2}% ({} test digits), digit score of the test set {:.3}, {:.0} s",
+        reference.test_accuracy * 100.0,
+        test.len(),
+        reference.test_digit_score,
+        start.elapsed().as_secs_f64()
+    );
+    if let Some(parent) = args.out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    write(
+        &args.out,
+        &judge::save_judge(&judge, &reference, steps, args.seed)?,
+    )?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}
+
+/// What `ganvas eval` reports, as written to `--json`.
+#[derive(serde::Serialize)]
+struct EvalReport {
+    weights: String,
+    step: u64,
+    seed: u64,
+    judge_test_accuracy: f64,
+    /// The generator's digits against the real test set.
+    samples: Score,
+    /// Real training digits at the same N against the real test set: the baseline.
+    real_train: Score,
+    /// The real test set itself: the ceiling for the digit score.
+    real_test: Score,
+}
+
+fn eval(args: EvalArgs) -> Result<()> {
+    if args.n < 2 {
+        return Err(Error::Config("--n must be at least 2".into()));
+    }
+    let device = Backend::parse(&args.backend)?.device()?;
+    let (judge, _) = judge::load_judge(&read(&args.judge)?, &device)
+        .map_err(|e| Error::Weights(format!("{}: {e}", args.judge.display())))?;
+    let file = weights::WeightsFile::decode(&read(&args.weights)?)
+        .map_err(|e| Error::Weights(format!("{}: {e}", args.weights.display())))?;
+    let generator = file.sampler(&device)?;
+    let train = Mnist::load_gz(args.data.join("mnist-train.gz"))?;
+    let test = Mnist::load_gz(args.data.join("mnist-test.gz"))?;
+    // Fresh from the data (not the statistics stored with the judge), at this N.
+    let reference = judge_train::reference(&judge, &train, &test, &[args.n])?;
+
+    let latent = generator.latent();
+    let z = latent::normal_latents(args.n, latent, args.seed);
+    let mut judged = Judged::default();
+    for chunk in z.chunks(1000 * latent) {
+        let images = generator.forward(latent::latents_from(chunk, latent, &device));
+        judged.extend(judge.judge(images)?);
+    }
+    let report = EvalReport {
+        weights: args.weights.display().to_string(),
+        step: file.header.step,
+        seed: args.seed,
+        judge_test_accuracy: reference.test_accuracy,
+        samples: judged.score(&reference.test),
+        real_train: reference.baselines[0].clone(),
+        real_test: Score {
+            n: test.len(),
+            digit_score: reference.test_digit_score,
+            class_shares: reference.test_class_shares,
+            frechet: 0.0,
+            ink: reference.test_ink,
+        },
+    };
+    print_report(&report);
+    if let Some(path) = &args.json {
+        let json = serde_json::to_vec_pretty(&report).expect("report serializes");
+        write(path, &json)?;
+    }
+    Ok(())
+}
+
+fn print_report(r: &EvalReport) {
+    println!(
+        "{} (step {}), latent seed {}; judge accuracy {:.2}% on the MNIST test set",
+        r.weights,
+        r.step,
+        r.seed,
+        r.judge_test_accuracy * 100.0
+    );
+    println!(
+        "{:<22} {:>6} {:>8} {:>6}   class shares % (0-9)",
+        "", "digit", "Fréchet", "ink"
+    );
+    let row = |name: String, s: &Score| {
+        let shares: Vec<String> = s
+            .class_shares
+            .iter()
+            .map(|v| format!("{:4.1}", v * 100.0))
+            .collect();
+        println!(
+            "{name:<22} {:>6.3} {:>8.3} {:>6.4}   {}",
+            s.digit_score,
+            s.frechet,
+            s.ink,
+            shares.join(" ")
+        );
+    };
+    row(format!("samples (n={})", r.samples.n), &r.samples);
+    row(format!("real train (n={})", r.real_train.n), &r.real_train);
+    row(format!("real test (n={})", r.real_test.n), &r.real_test);
+    println!(
+        "Fréchet ratio to the real baseline: {:.2}×",
+        r.samples.frechet / r.real_train.frechet.max(1e-12)
+    );
 }
