@@ -249,9 +249,7 @@ impl Ganvas {
     /// `{backend, burnBackend, adapter: {vendor, architecture, description, isFallbackAdapter}?, reason}`.
     #[wasm_bindgen(js_name = backendInfo)]
     pub fn backend_info(&self) -> Result<JsValue, JsError> {
-        self.info
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(js_err)
+        to_js(&self.info)
     }
 
     /// The network preset ("tiny", "standard").
@@ -335,8 +333,7 @@ impl Ganvas {
     pub fn settings(&self) -> Result<JsValue, JsError> {
         let c = &self.trainer.config;
         let v = serde_json::json!({"batchSize": c.batch_size, "lrG": c.lr_g, "lrD": c.lr_d});
-        v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(js_err)
+        to_js(&v)
     }
 
     /// Runs `steps` iterations (one D and one G update each) and returns each one's
@@ -360,8 +357,7 @@ impl Ganvas {
                 d_fake: s.d_fake,
             })
             .collect();
-        out.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(js_err)
+        to_js(&out)
     }
 
     /// Digits for given latent vectors (`n × latent()` values): `n × 784` bytes, 0 = background.

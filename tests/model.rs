@@ -38,7 +38,7 @@ fn every_layer_has_the_preset_shape() {
         (
             Preset::Standard,
             vec![100, 256, 512, 1024, 784],
-            vec![784, 1024, 512, 256, 1],
+            vec![2 * 784, 1024, 512, 256, 1], // D judges pairs of digits
         ),
     ];
     for (preset, g, d) in cases {
@@ -69,14 +69,14 @@ fn forward_shapes_and_ranges() {
         let config = preset.config();
         let g = config.init_generator(3, &device);
         let d = config.init_discriminator(3, &device);
-        let images = g.sample(5, 9);
-        assert_eq!(images.dims(), [5, IMAGE_PIXELS]);
+        let images = g.sample(6, 9);
+        assert_eq!(images.dims(), [6, IMAGE_PIXELS]);
         let px = images.clone().into_data().try_into_vec::<f32>().unwrap();
         assert!(
             px.iter().all(|p| (-1.0..=1.0).contains(p)),
             "tanh output in [-1, 1]"
         );
-        assert_eq!(d.forward(images).dims(), [5, 1]);
+        assert_eq!(d.forward(images).dims(), [6 / config.pack, 1]);
     }
 }
 
@@ -99,5 +99,10 @@ fn presets_parse_and_describe() {
         Preset::Tiny.config().describe(),
         "G 100→256→784, D 784→256→1 (tiny)"
     );
+    assert_eq!(
+        Preset::Standard.config().describe(),
+        "G 100→256→512→1024→784, D 1568→1024→512→256→1 on packs of 2 (standard)"
+    );
     assert!(GanConfig::new(vec![0], vec![4]).validate().is_err());
+    assert!(Preset::Tiny.config().with_pack(9).validate().is_err());
 }

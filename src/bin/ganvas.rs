@@ -111,9 +111,10 @@ struct TrainArgs {
     /// Target for real digits in D's loss (0.9 = one-sided label smoothing).
     #[arg(long, default_value_t = 1.0)]
     real_label: f32,
-    /// Digits D judges together (PacGAN; 2 fights mode collapse). Fresh runs only.
-    #[arg(long, default_value_t = 1)]
-    pack: usize,
+    /// Digits D judges together (PacGAN; 2 fights mode collapse). Default: the preset's
+    /// (tiny 1, standard 2). Fresh runs only.
+    #[arg(long)]
+    pack: Option<usize>,
     /// Sample from a moving average of G's weights with this decay (0 = off; 0.999 typical).
     #[arg(long, default_value_t = 0.0)]
     ema: f32,
@@ -224,12 +225,9 @@ fn train(args: TrainArgs) -> Result<()> {
                 ema: args.ema,
                 ..TrainConfig::default()
             };
-            Trainer::new(
-                preset.config().with_pack(args.pack),
-                config,
-                args.seed,
-                &device,
-            )?
+            let gan = preset.config();
+            let pack = args.pack.unwrap_or(gan.pack);
+            Trainer::new(gan.with_pack(pack), config, args.seed, &device)?
         }
     };
     eprintln!(

@@ -19,12 +19,16 @@ test('"auto" picks the CPU when the only adapter is a software fallback', async 
   await page.close();
 });
 
-test('forced WebGPU initialises and trains a few steps', { timeout: 420_000 }, async () => {
+test('forced WebGPU initialises, trains a few steps and runs the judge', { timeout: 420_000 }, async () => {
   const page = await open(env.browser, `${env.base}/`);
   const info = await mount(page, { backend: 'webgpu', preset: 'tiny', weights: 'none' }, 300_000);
   assert.equal(info.backend, 'webgpu');
   const stats = await trainSteps(page, 3, 400_000);
   for (const s of stats) assert.ok(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss));
+  // The fresh weights were scored on the GPU (conv judge included) before training began.
+  const [score] = await page.evaluate(() => document.querySelector('#demo').scores);
+  assert.equal(score?.step, 0, JSON.stringify(score));
+  assert.ok(score.digitScore >= 1 && score.digitScore <= 10 && Number.isFinite(score.frechet), JSON.stringify(score));
   assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU|adapter/i.test(e)), []);
   await page.close();
 });
