@@ -125,8 +125,8 @@ struct TrainArgs {
     #[arg(long)]
     resume: Option<PathBuf>,
     /// Score the samples at each checkpoint with this judge (weights/judge.ganvas), log the
-    /// scores to <preset>-quality.jsonl and keep the best-scoring generator as
-    /// <preset>-best.ganvas.
+    /// scores to <preset>-quality.jsonl and keep the generator with the lowest Fréchet
+    /// distance as <preset>-best.ganvas.
     #[arg(long)]
     judge: Option<PathBuf>,
     /// Backend: cpu, ndarray, flex or wgpu.
@@ -336,17 +336,26 @@ impl Meter {
     fn load(path: &Path, out: &Path, name: &str, device: &burn::prelude::Device) -> Result<Self> {
         let (judge, reference) = judge::load_judge(&read(path)?, device)
             .map_err(|e| Error::Weights(format!("{}: {e}", path.display())))?;
+        let log = out.join(format!("{name}-quality.jsonl"));
+        // A resumed run goes on from the best of the log it appends to.
+        let best = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["score"]["frechet"].as_f64())
+            .fold(f64::INFINITY, f64::min);
         Ok(Self {
             judge,
             reference,
-            log: out.join(format!("{name}-quality.jsonl")),
+            log,
             best_path: out.join(format!("{name}-best.ganvas")),
-            best: f64::NEG_INFINITY,
+            best,
         })
     }
 
     /// Judges 2,000 samples (latent seed 0), appends the scores to the log, and saves the
-    /// generator when its digit score is the best so far.
+    /// generator when its Fréchet distance is the lowest so far (the score that sees both
+    /// the look of the digits and their variety).
     fn score(&mut self, trainer: &Trainer) -> Result<()> {
         let sampler = trainer.sampler();
         let images = sampler.sample(METER_N, 0);
@@ -376,8 +385,8 @@ impl Meter {
             .append(true)
             .open(&self.log)
             .and_then(|mut f| writeln!(f, "{line}"))?;
-        if score.digit_score > self.best {
-            self.best = score.digit_score;
+        if score.frechet < self.best {
+            self.best = score.frechet;
             let bytes =
                 weights::save_generator(&trainer.gan, sampler, trainer.step(), trainer.seed())?;
             write(&self.best_path, &bytes)?;
