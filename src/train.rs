@@ -49,7 +49,7 @@ impl Default for TrainConfig {
 impl TrainConfig {
     /// Rejects settings that cannot train `gan`.
     pub fn validate(&self, gan: &GanConfig) -> Result<()> {
-        if self.batch_size % gan.pack != 0 {
+        if !self.batch_size.is_multiple_of(gan.pack) {
             return Err(Error::Config(format!(
                 "batch size {} is not a multiple of the discriminator's pack of {}",
                 self.batch_size, gan.pack

@@ -363,7 +363,7 @@ impl Ganvas {
     /// Digits for given latent vectors (`n × latent()` values): `n × 784` bytes, 0 = background.
     pub async fn generate(&self, z: Vec<f32>) -> Result<Vec<u8>, JsError> {
         let latent = self.trainer.gan.latent;
-        if z.is_empty() || z.len() % latent != 0 {
+        if z.is_empty() || !z.len().is_multiple_of(latent) {
             return Err(js_err(format!(
                 "z has {} values, not a multiple of the latent size {latent}",
                 z.len()
