@@ -1,35 +1,101 @@
-// Browser benchmark: ganvas training steps/s in headless Chromium on the CPU backend (and on
-// WebGPU when --webgpu is given), time from navigation to the first pretrained grid.
-// Needs pkg-scripts/build first. Usage: node pkg-scripts/bench-browser.mjs [--smoke] [--webgpu]
-import { gridPixels, mount, open, start, trainSteps, waitReady } from '../tests/browser/harness.mjs';
+// Browser benchmark, all in one headless Chromium run with WebGPU enabled (here that means
+// SwiftShader, a software adapter: its figures are labelled so):
+//  - time from navigation to the first pretrained grid, and the bytes fetched before it;
+//  - training iterations/s (one D + one G step, batch 64) of ganvas on the CPU (burn Flex and
+//    NdArray, wasm SIMD128) and on WebGPU, and of the same GAN in TF.js on its cpu, wasm,
+//    webgl and webgpu backends (pkg-scripts/bench-tfjs/);
+//  - seconds of CPU training from scratch until the live digit score first reaches 5.
+// Needs pkg-scripts/build first. Usage: node pkg-scripts/bench-browser.mjs [--smoke]
+import { fileURLToPath } from 'node:url';
+import { serve } from './serve.mjs';
+import { gridPixels, mount, open, start, waitReady } from '../tests/browser/harness.mjs';
 
 const smoke = process.argv.includes('--smoke');
-const webgpu = process.argv.includes('--webgpu');
-const steps = smoke ? 5 : 300;
-const env = await start({ webgpu });
+const presets = smoke ? ['tiny'] : ['tiny', 'standard'];
+const budget = smoke ? { steps: 3, seconds: 20, warmup: 1 } : { steps: 300, seconds: 60, warmup: 10 };
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const served = new Map(); // path → bytes, as the page's server sent them
+const env = await start({ webgpu: true, onServe: (path, n) => served.set(path, n) });
+const tfjs = await serve(0, { dir: here('bench-tfjs/'), mounts: { '/tfjs/': here('node_modules/@tensorflow/') } });
+
+/** Trains #demo until `steps` more steps or `seconds` have passed (after `warmup` steps). */
+function trainFor(page, { steps, seconds, warmup }) {
+  return page.evaluate(({ steps, seconds, warmup }) => new Promise((ok, fail) => {
+    const el = document.querySelector('#demo');
+    let first = null, t0 = null;
+    const onStep = (e) => {
+      const s = e.detail.step;
+      if (first == null) first = s - 1;
+      if (t0 == null && s - first >= warmup) { t0 = performance.now(); first = s; return; }
+      if (t0 != null && (s - first >= steps || performance.now() - t0 > seconds * 1000)) {
+        el.removeEventListener('step', onStep);
+        el.pause();
+        ok({ steps: s - first, rate: (s - first) / ((performance.now() - t0) / 1000) });
+      }
+    };
+    el.addEventListener('step', onStep);
+    el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
+    el.train();
+  }), { steps, seconds, warmup });
+}
+
 try {
+  // Page weight and time to the first grid.
   const page = await open(env.browser, `${env.base}/`);
   const t0 = Date.now();
   await waitReady(page, '#demo');
   const firstGrid = (Date.now() - t0) / 1000;
+  const before = [...served.entries()];
+  const bytes = before.reduce((a, [, n]) => a + n, 0);
   const px = await gridPixels(page);
-  console.log(`page open → first pretrained grid: ${firstGrid.toFixed(2)} s (mean ink ${px.mean.toFixed(3)})\n`);
-  console.log('| preset | backend (burn) | WebGPU adapter | steps | speed |\n|---|---|---|---|---|');
-  const backends = webgpu ? ['webgpu'] : ['flex', 'ndarray'];
-  for (const backend of backends) {
-    for (const preset of ['tiny', 'standard']) {
-      const info = await mount(page, { backend, preset, weights: 'none' }, 600_000);
-      // Warm-up: the first chunks include compilation (WebGPU) and allocation.
-      await trainSteps(page, smoke ? 1 : 20, 600_000);
-      const t = Date.now();
-      const seen = await trainSteps(page, steps, 900_000);
-      const done = seen[seen.length - 1].step - seen[0].step + 1;
-      const rate = done / ((Date.now() - t) / 1000);
-      const adapter = info.adapter ? `${info.adapter.vendor} ${info.adapter.architecture}${info.adapter.isFallbackAdapter ? ' (software fallback)' : ''}` : 'none';
-      console.log(`| ${preset} | ${info.backend} (${info.burnBackend}) | ${adapter} | ${done} | ${rate.toFixed(1)} steps/s |`);
+  console.log(`page open → first pretrained grid: ${firstGrid.toFixed(2)} s; fetched before it: ${before.length} files, ${(bytes / 1e6).toFixed(2)} MB uncompressed (${before.map(([p]) => p).join(' ')}); mean ink ${px.mean.toFixed(3)}\n`);
+
+  console.log('| preset | implementation | backend | adapter | iterations | it/s |\n|---|---|---|---|---|---|');
+  for (const preset of presets) {
+    for (const backend of ['flex', 'ndarray', 'webgpu']) {
+      const info = await mount(page, { backend, preset, weights: 'none', 'score-every': '0' }, 900_000);
+      const r = await trainFor(page, budget);
+      const name = info.adapter ? `${info.adapter.vendor} ${info.adapter.architecture}` : '–';
+      const adapter = /swiftshader/i.test(name) || info.adapter?.isFallbackAdapter ? 'SwiftShader (software)' : name;
+      console.log(`| ${preset} | ganvas (burn ${info.burnBackend}) | ${info.backend === 'webgpu' ? 'WebGPU' : 'CPU, wasm SIMD'} | ${adapter} | ${r.steps} | ${r.rate.toFixed(2)} |`);
+    }
+    const tf = await env.browser.newPage();
+    await tf.goto(`http://localhost:${tfjs.address().port}/index.html`);
+    await tf.waitForFunction(() => window.tfjsReady);
+    for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu']) {
+      try {
+        const r = await tf.evaluate((o) => window.benchTfjs(o), { backend, preset, ...budget });
+        const name = r.adapter ?? r.webglRenderer ?? '–';
+        const adapter = /swiftshader/i.test(name) ? `SwiftShader${backend === 'webgl' ? ' via ANGLE' : ''} (software)` : name;
+        console.log(`| ${preset} | TF.js 4.22 | ${backend} | ${adapter} | ${r.steps} | ${r.rate.toFixed(2)} |`);
+      } catch (e) {
+        console.log(`| ${preset} | TF.js 4.22 | ${backend} | – | – | did not start: ${e.message.split('\n')[0]} |`);
+      }
+    }
+    await tf.close();
+  }
+
+  if (!smoke) {
+    // From scratch on the CPU until the judge's digit score (500 digits) first reaches 5.
+    console.log('\n| preset | backend | steps | seconds of training | digit score |\n|---|---|---|---|---|');
+    for (const preset of presets) {
+      await mount(page, { backend: 'cpu', preset, weights: 'none', 'score-every': '250' });
+      const r = await page.evaluate(() => new Promise((ok, fail) => {
+        const el = document.querySelector('#demo');
+        let t0 = null;
+        el.addEventListener('score', (e) => {
+          if (t0 == null) { t0 = performance.now(); el.train(); return; } // step 0 scored: go
+          if (e.detail.digitScore >= 5) { el.pause(); ok({ step: e.detail.step, seconds: (performance.now() - t0) / 1000, score: e.detail.digitScore }); }
+        });
+        el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
+        setTimeout(() => { el.pause(); ok(null); }, 900_000);
+      }));
+      console.log(r ? `| ${preset} | CPU (flex) | ${r.step} | ${r.seconds.toFixed(0)} | ${r.score.toFixed(2)} |` : `| ${preset} | CPU (flex) | – | > 900 | not reached |`);
     }
   }
-  if (page.errors.length) throw new Error(page.errors.join('\n'));
+  const errors = page.errors.filter((e) => !/WebGPU|GPU|adapter/i.test(e));
+  if (errors.length) throw new Error(errors.join('\n'));
 } finally {
+  tfjs.close();
   await env.close();
 }

@@ -13,16 +13,20 @@ const types = {
   '.png': 'image/png', '.svg': 'image/svg+xml', '.gz': 'application/gzip', '.ganvas': 'application/octet-stream', '.ts': 'text/plain',
 };
 
-export function serve(port = 8000, { headers = {} } = {}) {
+/** Serves www/ (or `dir`), plus `mounts`: {'/prefix/': folder} (the benchmarks' TF.js). */
+export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onServe } = {}) {
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-      let file = normalize(join(root, path));
-      if (!file.startsWith(root)) { res.writeHead(403).end('forbidden'); return; }
+      const [prefix, base] = Object.entries(mounts).find(([p]) => path.startsWith(p)) ?? ['/', dir];
+      const top = resolve(base);
+      let file = normalize(join(top, path.slice(prefix.length - 1)));
+      if (!file.startsWith(top)) { res.writeHead(403).end('forbidden'); return; }
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
+      onServe?.(path, body.length);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }

@@ -8,8 +8,8 @@ const { chromium } = require('playwright-core');
 
 const BASE_FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export async function start({ webgpu = false } = {}) {
-  const server = await serve(0);
+export async function start({ webgpu = false, onServe } = {}) {
+  const server = await serve(0, { onServe });
   const base = `http://localhost:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
