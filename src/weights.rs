@@ -16,7 +16,8 @@
 use crate::error::{Error, Result};
 use crate::model::{Discriminator, GanConfig, Generator};
 use crate::train::{TrainConfig, Trainer, TrainerParts};
-use burn::module::Module;
+use burn::module::{Module, ModuleMapper, Param};
+use burn::tensor::DType;
 use burn::prelude::*;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
@@ -250,6 +251,30 @@ pub fn save_generator(
     step: u64,
     seed: u64,
 ) -> Result<Vec<u8>> {
+    save_generator_as(gan, generator, step, seed, DType::F32)
+}
+
+/// Encodes a generator alone with its weights stored as `dtype`: f16 halves the file the page
+/// downloads first, and loading casts back to f32 ([`load_module`]).
+pub fn save_generator_as(
+    gan: &GanConfig,
+    generator: &Generator,
+    step: u64,
+    seed: u64,
+    dtype: DType,
+) -> Result<Vec<u8>> {
+    struct Cast(DType);
+    impl ModuleMapper for Cast {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let dtype = self.0;
+            param.map(|t| t.cast(dtype))
+        }
+    }
+    let stored = if dtype == DType::F32 {
+        generator.clone()
+    } else {
+        generator.clone().map(&mut Cast(dtype))
+    };
     let header = Header {
         version: VERSION,
         kind: Kind::Generator,
@@ -262,10 +287,7 @@ pub fn save_generator(
     };
     Ok(WeightsFile::encode(
         header,
-        vec![(
-            "generator".into(),
-            module_bytes(generator.clone(), "generator")?,
-        )],
+        vec![("generator".into(), module_bytes(stored, "generator")?)],
     ))
 }
 

@@ -87,3 +87,26 @@ fn checkpoint_is_refused_by_shape_and_generator_file_cannot_resume() {
         .to_string();
     assert!(e.contains("generator-only"), "{e}");
 }
+
+#[test]
+fn f16_file_is_half_the_size_and_draws_the_same_digits() {
+    let config = Preset::Standard.config();
+    let device = common::cpu();
+    let g = config.init_generator(3, &device);
+    let full = weights::save_generator(&config, &g, 1, 3).unwrap();
+    let half = weights::save_generator_as(&config, &g, 1, 3, burn::tensor::DType::F16).unwrap();
+    assert!(
+        (half.len() as f64) < 0.51 * full.len() as f64,
+        "{} vs {}",
+        half.len(),
+        full.len()
+    );
+    let loaded = weights::load_generator(&half, &config, &device).unwrap();
+    // Loaded as f32, and the same digits to within a grey level or two.
+    let a = ganvas::latent::images_to_u8(g.sample(64, 1)).unwrap();
+    let b = ganvas::latent::images_to_u8(loaded.sample(64, 1)).unwrap();
+    let worst = a.iter().zip(&b).map(|(x, y)| x.abs_diff(*y)).max().unwrap();
+    assert!(worst <= 2, "largest pixel difference {worst}");
+    let again = weights::load_generator(&half, &config, &device).unwrap();
+    assert_eq!(samples(&loaded), samples(&again));
+}

@@ -32,10 +32,25 @@ enum Command {
     Train(TrainArgs),
     /// Write generated digits as raw uint8 (N×784) and optionally a PNG grid.
     Sample(SampleArgs),
+    /// Write a generator-only file from a generator or checkpoint, optionally in f16.
+    Export(ExportArgs),
     /// Train the digit classifier that scores generated digits (weights/judge.ganvas).
     TrainJudge(TrainJudgeArgs),
     /// Score a generator's digits with the judge: digit score, class shares, Fréchet distance.
     Eval(EvalArgs),
+}
+
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// A .ganvas generator file or a .ckpt checkpoint (its moving average when it has one).
+    #[arg(long)]
+    weights: PathBuf,
+    /// Output generator file.
+    #[arg(long)]
+    out: PathBuf,
+    /// Store the weights as f16 (half the size; they load back as f32).
+    #[arg(long)]
+    f16: bool,
 }
 
 #[derive(clap::Args)]
@@ -164,6 +179,7 @@ fn main() {
     let result = match cli.command {
         Command::Train(args) => train(args),
         Command::Sample(args) => sample(args),
+        Command::Export(args) => export(args),
         Command::TrainJudge(args) => train_judge(args),
         Command::Eval(args) => eval(args),
     };
@@ -422,6 +438,27 @@ fn sample(args: SampleArgs) -> Result<()> {
         grid::write_png(png, &bytes.chunks(784).collect::<Vec<_>>(), 10, 2)?;
     }
     eprintln!("wrote {} digits to {}", args.n, args.out.display());
+    Ok(())
+}
+
+fn export(args: ExportArgs) -> Result<()> {
+    let device = Backend::CPU.device()?;
+    let file = weights::WeightsFile::decode(&read(&args.weights)?)
+        .map_err(|e| Error::Weights(format!("{}: {e}", args.weights.display())))?;
+    let dtype = if args.f16 {
+        burn::tensor::DType::F16
+    } else {
+        burn::tensor::DType::F32
+    };
+    let bytes = weights::save_generator_as(
+        file.gan()?,
+        &file.sampler(&device)?,
+        file.header.step,
+        file.header.seed,
+        dtype,
+    )?;
+    write(&args.out, &bytes)?;
+    eprintln!("wrote {} ({} bytes)", args.out.display(), bytes.len());
     Ok(())
 }
 
