@@ -17,10 +17,10 @@ use crate::error::{Error, Result};
 use crate::model::{Discriminator, GanConfig, Generator};
 use crate::train::{TrainConfig, Trainer, TrainerParts};
 use burn::module::{Module, ModuleMapper, Param};
-use burn::tensor::DType;
 use burn::prelude::*;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
+use burn::tensor::DType;
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 8] = b"\x89GANVAS\n";

@@ -117,12 +117,13 @@ struct TrainArgs {
     /// Batch size.
     #[arg(long, default_value_t = 64)]
     batch: usize,
-    /// Generator learning rate.
-    #[arg(long, default_value_t = 2e-4)]
-    lr_g: f64,
-    /// Discriminator learning rate.
-    #[arg(long, default_value_t = 2e-4)]
-    lr_d: f64,
+    /// Generator learning rate [default: 2e-4]. Given with --resume, it replaces the
+    /// checkpoint's from here on (a second, slower phase of training).
+    #[arg(long)]
+    lr_g: Option<f64>,
+    /// Discriminator learning rate [default: 2e-4]. Given with --resume, as --lr-g.
+    #[arg(long)]
+    lr_d: Option<f64>,
     /// Target for real digits in D's loss (0.9 = one-sided label smoothing).
     #[arg(long, default_value_t = 1.0)]
     real_label: f32,
@@ -221,7 +222,7 @@ fn train(args: TrainArgs) -> Result<()> {
 
     let mut trainer = match &args.resume {
         Some(path) => {
-            let trainer = weights::load_checkpoint(&read(path)?, &device)?;
+            let mut trainer = weights::load_checkpoint(&read(path)?, &device)?;
             if Preset::of(&trainer.gan) != Some(preset) {
                 return Err(Error::Weights(format!(
                     "{} is a checkpoint of {}, not of the {name} preset",
@@ -230,13 +231,20 @@ fn train(args: TrainArgs) -> Result<()> {
                 )));
             }
             eprintln!("resuming {} at step {}", path.display(), trainer.step());
+            let config = TrainConfig {
+                lr_g: args.lr_g.unwrap_or(trainer.config.lr_g),
+                lr_d: args.lr_d.unwrap_or(trainer.config.lr_d),
+                ..trainer.config.clone()
+            };
+            config.validate(&trainer.gan)?;
+            trainer.config = config;
             trainer
         }
         None => {
             let config = TrainConfig {
                 batch_size: args.batch,
-                lr_g: args.lr_g,
-                lr_d: args.lr_d,
+                lr_g: args.lr_g.unwrap_or(2e-4),
+                lr_d: args.lr_d.unwrap_or(2e-4),
                 real_label: args.real_label,
                 ema: args.ema,
                 ..TrainConfig::default()
