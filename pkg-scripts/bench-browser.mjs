@@ -45,7 +45,8 @@ try {
   const t0 = Date.now();
   await waitReady(page, '#demo');
   const firstGrid = (Date.now() - t0) / 1000;
-  const before = [...served.entries()];
+  // The judge is requested right after the grid is drawn, for the quality meter: not before it.
+  const before = [...served.entries()].filter(([p]) => p !== '/pkg/judge.ganvas');
   const bytes = before.reduce((a, [, n]) => a + n, 0);
   const px = await gridPixels(page);
   console.log(`page open → first pretrained grid: ${firstGrid.toFixed(2)} s; fetched before it: ${before.length} files, ${(bytes / 1e6).toFixed(2)} MB uncompressed (${before.map(([p]) => p).join(' ')}); mean ink ${px.mean.toFixed(3)}\n`);

@@ -57,6 +57,14 @@ test('while training from scratch the meter updates every N steps', async () => 
   assert.ok(seen[1].step >= 100 && seen[2].step >= seen[1].step + 100, seen.map((s) => s.step).join(', '));
   assert.notDeepEqual(seen[2].classShares, seen[0].classShares, 'the histogram follows the digits');
   for (const s of seen) assert.ok(Number.isFinite(s.digitScore) && Number.isFinite(s.frechet));
+  // The worker spaces the scores so that judging stays a small share of the training time.
+  const { cost, text } = await page.evaluate(() => {
+    const el = document.querySelector('#demo');
+    return { cost: el.scoreCost, text: el.shadowRoot.querySelector('.quality-text').textContent };
+  });
+  assert.ok(cost > 0 && cost < 0.15, `scoring took ${cost} of the time`);
+  assert.match(text, /Scoring takes \d+\.\d% of training time/);
+  console.log(`# scoring 500 digits: ${(cost * 100).toFixed(1)}% of tiny CPU training time (score-every 100)`);
   assert.ok((await inked(page, '.score-chart')) > 0.01);
   assert.deepEqual(page.errors, []);
   await page.close();
