@@ -28,8 +28,8 @@ pub fn reference(judge: &Judge, train: &Mnist, test: &Mnist, sizes: &[usize]) ->
         .zip(test.labels())
         .filter(|(p, l)| **p == **l as usize)
         .count();
-    let test_score = judged_test.score(&judged_test.gaussian());
     let gaussian = judged_test.gaussian();
+    let test_score = judged_test.score(&gaussian);
 
     let most = sizes.iter().copied().max().unwrap_or(0).min(train.len());
     let mut order: Vec<usize> = (0..train.len()).collect();

@@ -199,6 +199,46 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
+/// A checked weights file, errors naming the path.
+fn read_weights(path: &Path) -> Result<weights::WeightsFile> {
+    weights::WeightsFile::decode(&read(path)?)
+        .map_err(|e| Error::Weights(format!("{}: {e}", path.display())))
+}
+
+/// The judge and its reference statistics, errors naming the path.
+fn read_judge(
+    path: &Path,
+    device: &burn::prelude::Device,
+) -> Result<(judge::Judge, ganvas::quality::Reference)> {
+    judge::load_judge(&read(path)?, device)
+        .map_err(|e| Error::Weights(format!("{}: {e}", path.display())))
+}
+
+/// The training and test splits written by pkg-scripts/data into `dir`.
+fn read_splits(dir: &Path) -> Result<(Mnist, Mnist)> {
+    Ok((
+        Mnist::load_gz(dir.join("mnist-train.gz"))?,
+        Mnist::load_gz(dir.join("mnist-test.gz"))?,
+    ))
+}
+
+/// Runs `generator` on the `n` latent vectors of `seed` in chunks of 1,000 (memory stays
+/// flat), handing each chunk's images to `each`. One latent stream for all `n`: the first 100
+/// of 1,000 are the 100 of `n = 100`.
+fn generate_chunks(
+    generator: &ganvas::Generator,
+    n: usize,
+    seed: u64,
+    mut each: impl FnMut(burn::prelude::Tensor<2>) -> Result<()>,
+) -> Result<()> {
+    let latent = generator.latent();
+    let device = generator.device();
+    for chunk in latent::normal_latents(n, latent, seed).chunks(1000 * latent) {
+        each(generator.forward(latent::latents_from(chunk, latent, &device)))?;
+    }
+    Ok(())
+}
+
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     // Write then rename, so an interrupted save never leaves a truncated file behind.
     let tmp = path.with_extension("partial");
@@ -358,8 +398,7 @@ struct Meter {
 
 impl Meter {
     fn load(path: &Path, out: &Path, name: &str, device: &burn::prelude::Device) -> Result<Self> {
-        let (judge, reference) = judge::load_judge(&read(path)?, device)
-            .map_err(|e| Error::Weights(format!("{}: {e}", path.display())))?;
+        let (judge, reference) = read_judge(path, device)?;
         let log = out.join(format!("{name}-quality.jsonl"));
         // A resumed run goes on from the best of the log it appends to.
         let best = std::fs::read_to_string(&log)
@@ -427,20 +466,15 @@ fn write_grid(trainer: &Trainer, path: &Path) -> Result<()> {
 
 fn sample(args: SampleArgs) -> Result<()> {
     let device = Backend::parse(&args.backend)?.device()?;
-    let file = weights::WeightsFile::decode(&read(&args.weights)?)
-        .map_err(|e| Error::Weights(format!("{}: {e}", args.weights.display())))?;
+    let file = read_weights(&args.weights)?;
     let gan: GanConfig = file.gan()?.clone();
     gan.validate()?;
     let generator = file.sampler(&device)?;
-    // One latent stream for all N (so the first 100 of 1000 are the 100 of `--n 100`),
-    // generated in chunks to keep memory flat.
-    let latent = gan.latent;
-    let z = latent::normal_latents(args.n, latent, args.seed);
     let mut bytes = Vec::with_capacity(args.n * ganvas::IMAGE_PIXELS);
-    for chunk in z.chunks(1000 * latent) {
-        let z = latent::latents_from(chunk, latent, &device);
-        bytes.extend(latent::images_to_u8(generator.forward(z))?);
-    }
+    generate_chunks(&generator, args.n, args.seed, |images| {
+        bytes.extend(latent::images_to_u8(images)?);
+        Ok(())
+    })?;
     write(&args.out, &bytes)?;
     if let Some(png) = &args.png {
         grid::write_png(png, &bytes.chunks(784).collect::<Vec<_>>(), 10, 2)?;
@@ -451,8 +485,7 @@ fn sample(args: SampleArgs) -> Result<()> {
 
 fn export(args: ExportArgs) -> Result<()> {
     let device = Backend::CPU.device()?;
-    let file = weights::WeightsFile::decode(&read(&args.weights)?)
-        .map_err(|e| Error::Weights(format!("{}: {e}", args.weights.display())))?;
+    let file = read_weights(&args.weights)?;
     let dtype = if args.f16 {
         burn::tensor::DType::F16
     } else {
@@ -472,8 +505,7 @@ fn export(args: ExportArgs) -> Result<()> {
 
 fn train_judge(args: TrainJudgeArgs) -> Result<()> {
     let device = Backend::parse(&args.backend)?.device()?;
-    let train = Mnist::load_gz(args.data.join("mnist-train.gz"))?;
-    let test = Mnist::load_gz(args.data.join("mnist-test.gz"))?;
+    let (train, test) = read_splits(&args.data)?;
     let config = JudgeTraining {
         epochs: args.epochs,
         seed: args.seed,
@@ -528,23 +560,18 @@ fn eval(args: EvalArgs) -> Result<()> {
         return Err(Error::Config("--n must be at least 2".into()));
     }
     let device = Backend::parse(&args.backend)?.device()?;
-    let (judge, _) = judge::load_judge(&read(&args.judge)?, &device)
-        .map_err(|e| Error::Weights(format!("{}: {e}", args.judge.display())))?;
-    let file = weights::WeightsFile::decode(&read(&args.weights)?)
-        .map_err(|e| Error::Weights(format!("{}: {e}", args.weights.display())))?;
+    let (judge, _) = read_judge(&args.judge, &device)?;
+    let file = read_weights(&args.weights)?;
     let generator = file.sampler(&device)?;
-    let train = Mnist::load_gz(args.data.join("mnist-train.gz"))?;
-    let test = Mnist::load_gz(args.data.join("mnist-test.gz"))?;
+    let (train, test) = read_splits(&args.data)?;
     // Fresh from the data (not the statistics stored with the judge), at this N.
     let reference = judge_train::reference(&judge, &train, &test, &[args.n])?;
 
-    let latent = generator.latent();
-    let z = latent::normal_latents(args.n, latent, args.seed);
     let mut judged = Judged::default();
-    for chunk in z.chunks(1000 * latent) {
-        let images = generator.forward(latent::latents_from(chunk, latent, &device));
+    generate_chunks(&generator, args.n, args.seed, |images| {
         judged.extend(judge.judge(images)?);
-    }
+        Ok(())
+    })?;
     let report = EvalReport {
         weights: args.weights.display().to_string(),
         step: file.header.step,
