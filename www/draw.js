@@ -42,16 +42,10 @@ export function smooth(values, weight) {
 
 /** Draws the four series of `history` ({step, dLoss, ...}[]) with axes, ticks and a legend. */
 export function drawChart(canvas, history, smoothing) {
-  const dpr = globalThis.devicePixelRatio || 1;
-  const w = canvas.clientWidth || 480, h = canvas.clientHeight || 220;
-  if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
+  const { ctx, w, h } = setup(canvas, 480, 220);
   const pad = { l: 36, r: 10, t: 24, b: 22 };
   const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
-  ctx.font = '11px system-ui, sans-serif';
-  ctx.strokeStyle = '#8884'; ctx.fillStyle = '#888'; ctx.lineWidth = 1;
+  ctx.strokeStyle = '#8884'; ctx.fillStyle = '#888';
   if (history.length === 0) {
     ctx.fillText('Losses appear here once training starts.', pad.l + 8, pad.t + ph / 2);
     return;
@@ -90,9 +84,10 @@ export function drawChart(canvas, history, smoothing) {
   }
 }
 
-function setup(canvas, fallbackH) {
+/** Sizes a chart canvas for the device's pixel ratio and clears it; `w`, `h`: CSS pixels if unlaid-out. */
+function setup(canvas, fallbackW, fallbackH) {
   const dpr = globalThis.devicePixelRatio || 1;
-  const w = canvas.clientWidth || 240, h = canvas.clientHeight || fallbackH;
+  const w = canvas.clientWidth || fallbackW, h = canvas.clientHeight || fallbackH;
   if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -107,7 +102,7 @@ function setup(canvas, fallbackH) {
  * line (what real MNIST scores). `log` plots on a log scale (Fréchet distances span decades).
  */
 export function drawQuality(canvas, points, { label, color, ref, refLabel, log = false, max }) {
-  const { ctx, w, h } = setup(canvas, 140);
+  const { ctx, w, h } = setup(canvas, 240, 140);
   const pad = { l: 36, r: 8, t: 20, b: 18 };
   const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
   const last = points[points.length - 1];
@@ -146,7 +141,7 @@ export function drawQuality(canvas, points, { label, color, ref, refLabel, log =
 
 /** Ten bars: the share of samples the judge calls each digit, against real MNIST's share (ticks). */
 export function drawHistogram(canvas, shares, real) {
-  const { ctx, w, h } = setup(canvas, 140);
+  const { ctx, w, h } = setup(canvas, 240, 140);
   const pad = { l: 30, r: 6, t: 20, b: 16 };
   const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
   ctx.fillStyle = '#888'; ctx.textBaseline = 'middle'; ctx.textAlign = 'left';

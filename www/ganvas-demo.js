@@ -25,7 +25,7 @@ const TEMPLATE = `
         <button class="step-once" type="button">Step</button>
         <button class="reset" type="button" title="Fresh random weights">Train from scratch</button>
       </div>
-      <label>Preset <select class="preset"><option value="tiny" title="G 100→256→784, D 784→256→1">tiny</option><option value="standard" title="G 100→256→512→1024→784, D 784→1024→512→256→1">standard</option></select></label>
+      <label>Preset <select class="preset"><option value="tiny" title="G 100→256→784, D 784→256→1">tiny</option><option value="standard" title="G 100→256→512→1024→784, D (2×784)→1024→512→256→1 on pairs of digits">standard</option></select></label>
       <label>Backend <select class="backend-select"><option value="auto">auto</option><option value="webgpu">WebGPU</option><option value="cpu">CPU</option></select></label>
       <label>Batch size <input class="batch" type="number" min="1" max="1024" step="1" value="64"></label>
       <label>G learning rate <input class="lr-g" type="number" min="0.00001" max="0.01" step="0.00005" value="0.0002"></label>
