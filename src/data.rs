@@ -55,7 +55,7 @@ fn parse_images(bytes: &[u8]) -> Result<(Vec<u8>, usize)> {
     let len = n
         .checked_mul(IMAGE_PIXELS)
         .ok_or_else(|| Error::Data(format!("images: count {n} is too large")))?;
-    let body = bytes.get(16..16 + len).ok_or_else(|| {
+    let body = bytes.get(16..len.saturating_add(16)).ok_or_else(|| {
         Error::Data(format!(
             "images: header says {n} images ({len} bytes) but the file holds {} bytes of pixels \
              (truncated?)",
@@ -75,7 +75,7 @@ fn parse_labels(bytes: &[u8]) -> Result<(Vec<u8>, usize)> {
         )));
     }
     let n = read_u32(bytes, 4, "labels")? as usize;
-    let body = bytes.get(8..8 + n).ok_or_else(|| {
+    let body = bytes.get(8..n.saturating_add(8)).ok_or_else(|| {
         Error::Data(format!(
             "labels: header says {n} labels but the file holds {} (truncated?)",
             bytes.len().saturating_sub(8)

@@ -243,6 +243,7 @@ pub fn save_judge(judge: &Judge, reference: &Reference, steps: u64, seed: u64) -
         seed,
         train: None,
         ema_updates: 0,
+        hold: 0,
         sections: vec![],
     };
     let reference = serde_json::to_vec(reference)

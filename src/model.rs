@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 pub const IMAGE_SIDE: usize = 28;
 /// Pixels in one digit; the generator's output width and the discriminator's input width.
 pub const IMAGE_PIXELS: usize = IMAGE_SIDE * IMAGE_SIDE;
+/// Most parameters a G and D together may have: 17× the standard preset.
+pub const MAX_PARAMETERS: usize = 64_000_000;
 
 /// The shape of both networks. Stored in every weights file, compared on load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,6 +150,32 @@ impl GanConfig {
             return Err(crate::Error::Config(format!(
                 "pack must be between 1 and 8, not {}",
                 self.pack
+            )));
+        }
+        // A file's header names the network it holds; a bound on the total keeps a forged one
+        // from asking for terabytes before a single weight is read.
+        let params =
+            |sizes: Vec<usize>| -> usize { sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum() };
+        let g = params(
+            [self.latent]
+                .into_iter()
+                .chain(self.g_hidden.iter().copied())
+                .chain([IMAGE_PIXELS])
+                .collect(),
+        );
+        let d = params(
+            [IMAGE_PIXELS * self.pack]
+                .into_iter()
+                .chain(self.d_hidden.iter().copied())
+                .chain([1])
+                .collect(),
+        );
+        if self.g_hidden.len() > 8 || self.d_hidden.len() > 8 || g + d > MAX_PARAMETERS {
+            return Err(crate::Error::Config(format!(
+                "the network is too large ({} parameters, at most {MAX_PARAMETERS} in up to 8 \
+                 hidden layers each): {}",
+                g + d,
+                self.describe()
             )));
         }
         Ok(())

@@ -9,6 +9,7 @@ use crate::ema::Ema;
 use crate::error::{Error, Result};
 use crate::latent::normal_vec;
 use crate::model::{Discriminator, GanConfig, Generator};
+use burn::module::{Module, ModuleMapper, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::activation;
@@ -197,6 +198,10 @@ const LOADED_EMA_UPDATES: u64 = 100_000;
 pub const DISCRIMINATOR_WARMUP: u64 = 200;
 
 /// A GAN being trained: both networks, both optimizers, the step count.
+///
+/// Cloning is cheap (tensors are shared, never changed in place while shared) and gives an
+/// independent trainer: the page keeps one as its last good checkpoint.
+#[derive(Clone)]
 pub struct Trainer {
     /// Shape of both networks.
     pub gan: GanConfig,
@@ -351,6 +356,7 @@ impl Trainer {
             ema: self.ema.map(|e| (e.generator().clone(), e.updates())),
             seed: self.seed,
             step: self.step,
+            hold: self.hold_generator,
         }
     }
 
@@ -368,7 +374,7 @@ impl Trainer {
         };
         Ok(Self {
             ema,
-            hold_generator: 0,
+            hold_generator: parts.hold,
             generator: parts.generator.fork(&device),
             discriminator: parts.discriminator.fork(&device),
             opt_g: parts.opt_g,
@@ -401,6 +407,20 @@ impl Trainer {
         self.step = step;
     }
 
+    /// Test hook: turns every generator weight into NaN, as a diverged run would, so that
+    /// divergence handling can be exercised on demand.
+    #[doc(hidden)]
+    pub fn poison_generator(&mut self) {
+        struct Nan;
+        impl ModuleMapper for Nan {
+            fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+                // A fresh leaf, as an optimizer step leaves it: no graph back to the old weights.
+                param.map(|t| t.mul_scalar(f32::NAN).detach().require_grad())
+            }
+        }
+        self.generator = self.generator.clone().map(&mut Nan);
+    }
+
     /// Exposes the optimizers, for saving a checkpoint.
     pub fn optimizers(&self) -> (&ModuleOptimizer, &ModuleOptimizer) {
         (&self.opt_g, &self.opt_d)
@@ -427,4 +447,6 @@ pub struct TrainerParts {
     pub seed: u64,
     /// Iterations done.
     pub step: u64,
+    /// Steps G still waits for D after a generator was loaded alone.
+    pub hold: u64,
 }

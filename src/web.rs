@@ -8,7 +8,7 @@ use crate::data::Mnist;
 use crate::error::Error;
 use crate::judge::{self, Judge};
 use crate::latent;
-use crate::model::{GanConfig, Generator, Preset};
+use crate::model::Preset;
 use crate::quality::Reference;
 use crate::train::{StepStats, TrainConfig, Trainer};
 use crate::weights;
@@ -204,7 +204,16 @@ pub struct Ganvas {
     trainer: Trainer,
     data: Option<Mnist>,
     judge: Option<(Judge, Reference)>,
+    /// The trainer as it was at a step whose losses were read back finite: what `restore`
+    /// goes back to after a divergence. Kept every [`SNAPSHOT_EVERY`] steps.
+    last_good: Option<Trainer>,
+    /// The step at which a loss came back NaN or infinite; training refuses to go on from it.
+    diverged: Option<u64>,
 }
+
+/// Steps between in-memory snapshots. A snapshot shares its tensors with the live trainer
+/// until training replaces them, so it costs one copy of the weights and Adam's moments.
+const SNAPSHOT_EVERY: u64 = 100;
 
 /// Latent seed of the digits `score` judges: the same digits every time, so that scores over
 /// training steps compare like with like.
@@ -243,6 +252,8 @@ impl Ganvas {
             trainer,
             data: None,
             judge: None,
+            last_good: None,
+            diverged: None,
         })
     }
 
@@ -285,6 +296,7 @@ impl Ganvas {
         };
         self.trainer = Trainer::new(preset.config(), config, seed.max(0.0) as u64, &self.device)
             .map_err(js_err)?;
+        self.forget_snapshots();
         Ok(())
     }
 
@@ -339,13 +351,29 @@ impl Ganvas {
     /// Runs `steps` iterations (one D and one G update each) and returns each one's
     /// `{step, dLoss, gLoss, dReal, dFake}`, read back from the device once at the end.
     pub async fn train(&mut self, steps: u32) -> Result<JsValue, JsError> {
+        if let Some(step) = self.diverged {
+            return Err(js_err(format!(
+                "training diverged at step {step}: restore the last good checkpoint or start again"
+            )));
+        }
         let data = self
             .data
             .as_ref()
             .ok_or_else(|| js_err("no training data: call setData first"))?;
         let first = self.trainer.step() + 1;
+        // This state becomes the last good one once the chunk it starts reads back finite.
+        let due = self
+            .last_good
+            .as_ref()
+            .is_none_or(|good| self.trainer.step() >= good.step() + SNAPSHOT_EVERY);
+        let snapshot = due.then(|| self.trainer.clone());
         let pending: Vec<StepStats> = (0..steps).map(|_| self.trainer.train_step(data)).collect();
         let stats = StepStats::read_all_async(pending).await.map_err(js_err)?;
+        match stats.iter().position(|s| !s.is_finite()) {
+            Some(i) => self.diverged = Some(first + i as u64),
+            None if snapshot.is_some() => self.last_good = snapshot,
+            None => {}
+        }
         let out: Vec<JsStats> = stats
             .iter()
             .zip(first..)
@@ -438,7 +466,103 @@ impl Ganvas {
         // `Trainer::set_generator`): the digits stay clean while a fresh D catches up.
         self.trainer.config.ema = LOADED_EMA;
         self.trainer.set_generator(generator, file.header.step);
+        self.forget_snapshots();
         Ok(())
+    }
+
+    /// The step `restore` would go back to, if a good state is kept.
+    #[wasm_bindgen(js_name = lastGoodStep)]
+    pub fn last_good_step(&self) -> Option<f64> {
+        self.last_good.as_ref().map(|t| t.step() as f64)
+    }
+
+    /// The step at which training diverged (a loss read back non-finite), if it did.
+    #[wasm_bindgen(js_name = divergedAt)]
+    pub fn diverged_at(&self) -> Option<f64> {
+        self.diverged.map(|s| s as f64)
+    }
+
+    /// Goes back to the last state whose losses were finite (kept in memory every 100 steps)
+    /// and returns its step.
+    pub fn restore(&mut self) -> Result<f64, JsError> {
+        let good = self
+            .last_good
+            .clone()
+            .ok_or_else(|| js_err("no good checkpoint is kept yet: start again instead"))?;
+        self.trainer = good;
+        self.diverged = None;
+        Ok(self.trainer.step() as f64)
+    }
+
+    /// The whole training state as a `.ganvas` checkpoint: both networks, the moving average,
+    /// both optimizers (on the CPU; on WebGPU Adam's moments are left out, since burn reads
+    /// them synchronously), settings, seed and step. `loadCheckpoint` resumes from it.
+    pub async fn checkpoint(&self) -> Result<Vec<u8>, JsError> {
+        let t = &self.trainer;
+        if self.info.backend == "cpu" {
+            return weights::save_checkpoint(t).map_err(js_err);
+        }
+        let cpu = Backend::CPU.cpu_device().expect("a CPU backend");
+        let gan = &t.gan;
+        let generator = to_cpu(t.generator(), gan.init_generator(0, &cpu)).await;
+        let discriminator = to_cpu(t.discriminator(), gan.init_discriminator(0, &cpu)).await;
+        let average = match t.ema() {
+            Some(ema) => Some(to_cpu(ema.generator(), gan.init_generator(0, &cpu)).await),
+            None => None,
+        };
+        let (generator, discriminator) =
+            (generator.map_err(js_err)?, discriminator.map_err(js_err)?);
+        let average = average.transpose().map_err(js_err)?;
+        weights::encode_checkpoint(weights::CheckpointParts {
+            gan,
+            config: &t.config,
+            generator: &generator,
+            discriminator: &discriminator,
+            optimizers: None,
+            ema: average.as_ref().zip(t.ema().map(|e| e.updates())),
+            seed: t.seed(),
+            step: t.step(),
+            hold: t.generator_hold(),
+        })
+        .map_err(js_err)
+    }
+
+    /// Resumes from a checkpoint (`checkpoint()`'s bytes, or `ganvas train`'s `.ckpt`), preset
+    /// and settings included; returns the preset. A bad file changes nothing.
+    #[wasm_bindgen(js_name = loadCheckpoint)]
+    pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<String, JsError> {
+        self.trainer = weights::load_checkpoint(bytes, &self.device).map_err(js_err)?;
+        self.forget_snapshots();
+        Ok(self.preset())
+    }
+
+    /// Test hook: makes the generator's weights NaN, as a diverged run would.
+    #[wasm_bindgen(js_name = debugPoison)]
+    pub fn debug_poison(&mut self) {
+        self.trainer.poison_generator();
+    }
+
+    /// Test hook: panics, which in wasm aborts the module, as a bug in burn or here would.
+    #[wasm_bindgen(js_name = debugPanic)]
+    pub fn debug_panic(&self) {
+        panic!("debugPanic: a deliberate crash, to test recovery");
+    }
+
+    /// `{wasmBytes, deviceBytesInUse?, deviceBytesReserved?}`: the module's linear memory and
+    /// what burn's allocator holds on the device (reported on WebGPU).
+    pub fn memory(&self) -> Result<JsValue, JsError> {
+        let usage = self.device.memory_pool_usage();
+        let v = serde_json::json!({
+            "wasmBytes": core::arch::wasm32::memory_size(0) as u64 * 65536,
+            "deviceBytesInUse": usage.as_ref().map(|u| u.bytes_in_use),
+            "deviceBytesReserved": usage.as_ref().map(|u| u.bytes_reserved),
+        });
+        to_js(&v)
+    }
+
+    fn forget_snapshots(&mut self) {
+        self.last_good = None;
+        self.diverged = None;
     }
 
     /// The preset a weights file is for, or an error saying why the bytes are not a weights
@@ -455,7 +579,9 @@ impl Ganvas {
     /// The generator's weights as a `.ganvas` file (read back asynchronously: works on WebGPU).
     #[wasm_bindgen(js_name = saveWeights)]
     pub async fn save_weights(&self) -> Result<Vec<u8>, JsError> {
-        let generator = to_cpu(self.trainer.sampler(), &self.trainer.gan)
+        let cpu = Backend::CPU.cpu_device().expect("a CPU backend");
+        let blank = self.trainer.gan.init_generator(0, &cpu);
+        let generator = to_cpu(self.trainer.sampler(), blank)
             .await
             .map_err(js_err)?;
         weights::save_generator(
@@ -478,9 +604,9 @@ fn js_score(s: &crate::quality::Score) -> serde_json::Value {
     })
 }
 
-/// Copies a generator to the CPU with asynchronous reads, so that burn's synchronous record
-/// writer can then run there.
-async fn to_cpu(generator: &Generator, gan: &GanConfig) -> Result<Generator, Error> {
+/// Copies a module's weights into `blank` (the same module on the CPU) with asynchronous
+/// reads, so that burn's synchronous record writer can then run there.
+async fn to_cpu<M: Module>(module: &M, blank: M) -> Result<M, Error> {
     struct Collect(Vec<Tensor<1>>);
     impl ModuleVisitor for Collect {
         fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
@@ -498,7 +624,7 @@ async fn to_cpu(generator: &Generator, gan: &GanConfig) -> Result<Generator, Err
         }
     }
     let mut collect = Collect(Vec::new());
-    generator.visit(&mut collect);
+    module.visit(&mut collect);
     let mut values = Vec::with_capacity(collect.0.len());
     for tensor in collect.0 {
         values.push(
@@ -508,8 +634,5 @@ async fn to_cpu(generator: &Generator, gan: &GanConfig) -> Result<Generator, Err
                 .map_err(|e| Error::Device(e.to_string()))?,
         );
     }
-    let cpu = Backend::CPU.cpu_device().expect("a CPU backend");
-    Ok(gan
-        .init_generator(0, &cpu)
-        .map(&mut Fill(values.into_iter())))
+    Ok(blank.map(&mut Fill(values.into_iter())))
 }

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::model::{Discriminator, GanConfig, Generator};
 use crate::train::{TrainConfig, Trainer, TrainerParts};
 use burn::module::{Module, ModuleMapper, Param};
+use burn::optim::ModuleOptimizer;
 use burn::prelude::*;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
@@ -61,8 +62,15 @@ pub struct Header {
     /// Updates behind the `ema` section (checkpoints with a moving average only).
     #[serde(default)]
     pub ema_updates: u64,
+    /// Steps the generator still waits for the discriminator (checkpoints only).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hold: u64,
     /// Section names and byte sizes, in file order.
     pub sections: Vec<(String, u64)>,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// A decoded, checked file: header plus raw section bytes.
@@ -178,9 +186,12 @@ impl WeightsFile {
 
     /// The shape of the GAN the file's weights belong to.
     pub fn gan(&self) -> Result<&GanConfig> {
-        self.header.gan.as_ref().ok_or_else(|| {
+        let gan = self.header.gan.as_ref().ok_or_else(|| {
             bad("this file holds the digit judge (weights/judge.ganvas), not GAN weights")
-        })
+        })?;
+        gan.validate()
+            .map_err(|e| bad(format!("the header describes an impossible network: {e}")))?;
+        Ok(gan)
     }
 
     /// Fails unless the file's generator has the shape of `expected`'s.
@@ -283,6 +294,7 @@ pub fn save_generator_as(
         seed,
         train: None,
         ema_updates: 0,
+        hold: 0,
         sections: vec![],
     };
     Ok(WeightsFile::encode(
@@ -299,43 +311,82 @@ pub fn load_generator(bytes: &[u8], expected: &GanConfig, device: &Device) -> Re
     file.sampler(device)
 }
 
+/// What a checkpoint holds, borrowed. A caller that had to copy the networks to the CPU first
+/// (WebGPU in the browser, where burn's record writer cannot read the GPU) builds one itself.
+pub struct CheckpointParts<'a> {
+    /// Shape of both networks.
+    pub gan: &'a GanConfig,
+    /// Training settings.
+    pub config: &'a TrainConfig,
+    /// The generator.
+    pub generator: &'a Generator,
+    /// The discriminator.
+    pub discriminator: &'a Discriminator,
+    /// Both optimizers (G, D); `None` writes a checkpoint whose Adam moments restart on load.
+    pub optimizers: Option<(&'a ModuleOptimizer, &'a ModuleOptimizer)>,
+    /// The moving average of G and its update count, if kept.
+    pub ema: Option<(&'a Generator, u64)>,
+    /// The run's seed.
+    pub seed: u64,
+    /// Iterations done.
+    pub step: u64,
+    /// Steps G still waits for D.
+    pub hold: u64,
+}
+
 /// Encodes everything needed to resume training.
 pub fn save_checkpoint(trainer: &Trainer) -> Result<Vec<u8>> {
-    let (opt_g, opt_d) = trainer.optimizers();
-    let encode_opt = |o: &burn::optim::ModuleOptimizer, what: &str| -> Result<Vec<u8>> {
+    encode_checkpoint(CheckpointParts {
+        gan: &trainer.gan,
+        config: &trainer.config,
+        generator: trainer.generator(),
+        discriminator: trainer.discriminator(),
+        optimizers: Some(trainer.optimizers()),
+        ema: trainer.ema().map(|e| (e.generator(), e.updates())),
+        seed: trainer.seed(),
+        step: trainer.step(),
+        hold: trainer.generator_hold(),
+    })
+}
+
+/// Encodes a checkpoint from its parts (reads them synchronously: CPU tensors only in wasm).
+pub fn encode_checkpoint(parts: CheckpointParts) -> Result<Vec<u8>> {
+    let encode_opt = |o: &ModuleOptimizer, what: &str| -> Result<Vec<u8>> {
         Ok(o.into_bytes()
             .map_err(|e| bad(format!("cannot encode the {what} optimizer: {e}")))?
             .to_vec())
     };
-    let sections = vec![
+    let mut sections = vec![
         (
             "generator".to_string(),
-            module_bytes(trainer.generator().clone(), "generator")?,
+            module_bytes(parts.generator.clone(), "generator")?,
         ),
         (
             "discriminator".to_string(),
-            module_bytes(trainer.discriminator().clone(), "discriminator")?,
+            module_bytes(parts.discriminator.clone(), "discriminator")?,
         ),
-        ("opt_g".to_string(), encode_opt(opt_g, "generator")?),
-        ("opt_d".to_string(), encode_opt(opt_d, "discriminator")?),
     ];
-    let mut sections = sections;
+    if let Some((opt_g, opt_d)) = parts.optimizers {
+        sections.push(("opt_g".to_string(), encode_opt(opt_g, "generator")?));
+        sections.push(("opt_d".to_string(), encode_opt(opt_d, "discriminator")?));
+    }
     let mut ema_updates = 0;
-    if let Some(ema) = trainer.ema() {
+    if let Some((average, updates)) = parts.ema {
         sections.push((
             "ema".to_string(),
-            module_bytes(ema.generator().clone(), "average generator")?,
+            module_bytes(average.clone(), "average generator")?,
         ));
-        ema_updates = ema.updates();
+        ema_updates = updates;
     }
     let header = Header {
         version: VERSION,
         kind: Kind::Checkpoint,
-        gan: Some(trainer.gan.clone()),
-        step: trainer.step(),
-        seed: trainer.seed(),
-        train: Some(trainer.config.clone()),
+        gan: Some(parts.gan.clone()),
+        step: parts.step,
+        seed: parts.seed,
+        train: Some(parts.config.clone()),
         ema_updates,
+        hold: parts.hold,
         sections: vec![],
     };
     Ok(WeightsFile::encode(header, sections))
@@ -355,12 +406,21 @@ pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
         .clone()
         .ok_or_else(|| bad("the checkpoint has no training settings"))?;
     let train_device = device.clone().autodiff(); // a no-op on an autodiff device
-    let load_opt = |name: &str| -> Result<burn::optim::ModuleOptimizer> {
+    // Adam's moments live on the parameters' device, not burn's default one (WebGPU in wasm).
+    let state_device = device.clone();
+    let has_optimizers = file.header.sections.iter().any(|(n, _)| n == "opt_g");
+    let load_opt = |name: &str| -> Result<ModuleOptimizer> {
+        if !has_optimizers {
+            // A checkpoint written from WebGPU in the browser: Adam's moments restart.
+            return Ok(config.optimizer_for_resume());
+        }
         let bytes = Bytes::from_bytes_vec(file.section(name)?.to_vec());
         // burn materialises optimizer state through code that can panic on a malformed record;
         // keep that a clear error rather than a crash.
         let fresh = config.optimizer_for_resume();
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fresh.from_bytes(bytes)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            fresh.from_bytes_on(bytes, &state_device)
+        }))
             .map_err(|_| bad(format!("{name}: malformed optimizer state")))?
             .map_err(|e| bad(format!("{name}: {e}")))
     };
@@ -376,6 +436,7 @@ pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
         config,
         seed: file.header.seed,
         step: file.header.step,
+        hold: file.header.hold,
     };
     Trainer::from_parts(parts, &train_device)
 }

@@ -188,3 +188,55 @@ fn eval_reports_scores_for_the_shipped_weights_and_real_baselines() {
         "{err}"
     );
 }
+
+/// Every bad file the CLI reads gives one line saying what is wrong, exit code 1, no panic.
+#[test]
+fn bad_data_and_bad_checkpoints_give_an_error_not_a_panic() {
+    use std::io::Write;
+    let real = std::fs::read(common::root().join("www/data/mnist-train.gz")).unwrap();
+    let mut bundle = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&real[..]), &mut bundle).unwrap();
+    let short = tmp("short.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&bundle[..bundle.len() / 2]).unwrap();
+    std::fs::write(&short, gz.finish().unwrap()).unwrap();
+    let noise = tmp("noise.gz");
+    std::fs::write(&noise, [7u8; 5000]).unwrap();
+    let weights = std::fs::read(common::root().join("weights/standard.ganvas")).unwrap();
+    let cut = tmp("cut.ganvas");
+    std::fs::write(&cut, &weights[..weights.len() / 3]).unwrap();
+    let judge = common::root().join("weights/judge.ganvas");
+    let judge = judge.to_str().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "train", "--preset", "tiny", "--iters", "1", "--data", &short,
+            ],
+            "bad MNIST data",
+        ),
+        (
+            &[
+                "train", "--preset", "tiny", "--iters", "1", "--data", &noise,
+            ],
+            "noise.gz",
+        ),
+        (&["train", "--resume", &cut, "--iters", "1"], "truncated"),
+        (
+            &["sample", "--weights", &cut, "--out", &tmp("z.u8")],
+            "truncated",
+        ),
+        (
+            &["sample", "--weights", judge, "--out", &tmp("j.u8")],
+            "digit judge",
+        ),
+    ];
+    for (args, reason) in cases {
+        let o = ganvas(args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(reason) && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}

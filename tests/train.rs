@@ -211,3 +211,24 @@ fn packed_discriminator_trains_resumes_and_refuses_odd_batches() {
         StepStats::read_all(vec![b]).unwrap()
     );
 }
+
+#[test]
+fn nan_weights_show_as_non_finite_losses_and_a_clone_is_untouched() {
+    let data = common::mnist_train();
+    let mut t = Trainer::new(
+        Preset::Tiny.config(),
+        TrainConfig::default(),
+        3,
+        &common::cpu(),
+    )
+    .unwrap();
+    let _ = t.train_step(data);
+    let good = t.clone();
+    t.poison_generator();
+    let bad = StepStats::read_all((0..3).map(|_| t.train_step(data)).collect()).unwrap();
+    assert!(bad.iter().all(|s| !s.is_finite()), "{bad:?}");
+    // The clone taken before is a separate trainer: it trains on with finite losses.
+    let mut good = good;
+    let ok = StepStats::read_all(vec![good.train_step(data)]).unwrap();
+    assert!(ok[0].is_finite(), "{ok:?}");
+}

@@ -1,9 +1,14 @@
 // <ganvas-demo mode="train|explore" preset="standard|tiny" backend="auto|webgpu|cpu"
-//              weights="url|none" seed="0" score-every="500">
+//              weights="url|none" seed="0" score-every="500" checkpoint-every="500"
+//              background="pause|throttle|run">
 // One tag: a GAN on MNIST that opens with pretrained digits, trains in the browser (in a Web
 // Worker) and lets you explore the latent space. A judge (an MNIST classifier) scores the
-// digits as training goes. Fires `ready`, `step`, `score` and `error` events.
+// digits as training goes. Training is checkpointed every `checkpoint-every` steps and on
+// pause: kept in memory (a lost GPU continues on the CPU from it) and in IndexedDB (a reload
+// offers to resume; 0 turns saving off). Fires `ready`, `step`, `score`, `checkpoint`,
+// `diverged`, `device-lost` and `error` events.
 import { drawChart, drawDigits, drawHistogram, drawQuality } from './draw.js';
+import { loadRun, removeRun, saveRun } from './store.js';
 
 const here = (path) => new URL(path, import.meta.url).href;
 const GRID = 8; // 8×8 digits from fixed latent vectors
@@ -13,7 +18,9 @@ const SLIDERS = 8;
 const TEMPLATE = `
 <link rel="stylesheet" href="${here('ganvas.css')}">
 <div class="ganvas">
-  <div class="status" part="status"><span class="backend">Starting…</span> <span class="reason"></span><div class="message"></div></div>
+  <div class="status" part="status"><span class="backend">Starting…</span> <span class="reason"></span><div class="message"></div>
+    <div class="notice" hidden><span class="notice-text"></span> <button class="notice-yes" type="button"></button> <button class="notice-no" type="button"></button></div>
+  </div>
   <div class="row">
     <figure class="samples">
       <canvas class="grid" width="224" height="224" title="Click a digit to explore it; shift-click a second to morph"></canvas>
@@ -30,6 +37,7 @@ const TEMPLATE = `
       <label>Batch size <input class="batch" type="number" min="1" max="1024" step="1" value="64"></label>
       <label>G learning rate <input class="lr-g" type="number" min="0.00001" max="0.01" step="0.00005" value="0.0002"></label>
       <label>D learning rate <input class="lr-d" type="number" min="0.00001" max="0.01" step="0.00005" value="0.0002"></label>
+      <label>When hidden <select class="background" title="What training does while this tab is in the background"><option value="pause">pause</option><option value="throttle">slow down</option><option value="run">keep going</option></select></label>
       <div class="buttons">
         <button class="download" type="button">Download weights</button>
         <label class="upload">Upload weights <input class="upload-input" type="file" accept=".ganvas,.ckpt,application/octet-stream"></label>
@@ -86,6 +94,8 @@ export class GanvasDemo extends HTMLElement {
     this.running = false;
     this.selected = null; // index of the digit being explored
     this.target = null; // second digit for the morph
+    this.lastCheckpoint = null; // {bytes, step, preset}: the newest full training state
+    this.onVisibility = () => this.visibilityChanged();
   }
 
   /** Starts continuous training (what the Train button does). */
@@ -104,7 +114,10 @@ export class GanvasDemo extends HTMLElement {
   connectedCallback() {
     if (this.worker) return;
     this.$('.ganvas').dataset.mode = this.mode;
+    document.addEventListener('visibilitychange', this.onVisibility);
+    this.$('.background').value = this.background();
     this.wire();
+    this.offerResume();
     this.start({
       backend: this.getAttribute('backend') || 'auto',
       preset: this.getAttribute('preset') || 'standard',
@@ -119,9 +132,75 @@ export class GanvasDemo extends HTMLElement {
     return Number.isFinite(v) && v >= 0 ? Math.floor(v) : 500;
   }
 
+  /** Steps between checkpoints (the `checkpoint-every` attribute; 0 = no saving). */
+  checkpointEvery() {
+    const v = Number(this.getAttribute('checkpoint-every') ?? 500);
+    return Number.isFinite(v) && v >= 0 ? Math.floor(v) : 500;
+  }
+
+  /** What training does in a hidden tab: "pause" (default), "throttle" or "run". */
+  background() {
+    const v = this.$('.background').dataset.chosen ?? this.getAttribute('background');
+    return ['pause', 'throttle', 'run'].includes(v) ? v : 'pause';
+  }
+
+  /** Where this element's run is saved: one record per page and element id. */
+  storeKey() { return `${location.pathname}#${this.id || 'ganvas-demo'}`; }
+
   disconnectedCallback() {
+    document.removeEventListener('visibilitychange', this.onVisibility);
     this.worker?.terminate();
     this.worker = null;
+  }
+
+  visibilityChanged() {
+    const hidden = document.visibilityState === 'hidden';
+    const how = this.background();
+    if (hidden && this.running && how === 'pause') {
+      this.resumeOnShow = true;
+      this.pause();
+      this.setMessage('Training paused while this tab is hidden; it goes on when you come back.');
+    } else if (hidden && this.running && how === 'throttle') {
+      this.throttled = true;
+      this.send({ type: 'throttle', on: true });
+    } else if (!hidden) {
+      if (this.throttled) { this.throttled = false; this.send({ type: 'throttle', on: false }); }
+      if (this.resumeOnShow) { this.resumeOnShow = false; this.setMessage('Training resumed.'); this.train(); }
+    }
+  }
+
+  /** If IndexedDB holds a run of this element, offers to resume it. */
+  async offerResume() {
+    if (this.checkpointEvery() === 0) return;
+    let run;
+    try { run = await loadRun(this.storeKey()); } catch { return; }
+    if (!run?.bytes) return;
+    const when = new Date(run.savedAt).toLocaleString('en');
+    this.notice(`A ${run.preset} training run was saved at step ${run.step.toLocaleString('en')} (${when}).`, {
+      yes: ['Resume', () => this.resume(run)],
+      no: ['Discard', () => removeRun(this.storeKey()).catch(() => {})],
+    });
+  }
+
+  /** Resumes a saved run: the worker loads its checkpoint; the loss history comes back too. */
+  resume(run) {
+    this.pendingHistory = run.history ?? [];
+    this.resumeStarted = performance.now();
+    this.setMessage(`Resuming the run saved at step ${run.step.toLocaleString('en')}…`);
+    this.send({ type: 'loadCheckpoint', bytes: run.bytes });
+  }
+
+  /** A one-line question with up to two buttons; `{yes: [label, fn], no: [label, fn]}`. */
+  notice(text, { yes, no } = {}) {
+    const box = this.$('.notice');
+    box.hidden = !text;
+    this.$('.notice-text').textContent = text ?? '';
+    for (const [sel, choice] of [['.notice-yes', yes], ['.notice-no', no]]) {
+      const b = this.$(sel);
+      b.hidden = !choice;
+      b.textContent = choice?.[0] ?? '';
+      b.onclick = choice ? () => { box.hidden = true; choice[1](); } : null;
+    }
   }
 
   /** Pretrained weights to open with; same-origin URLs only (the attribute is data, never code). */
@@ -144,7 +223,7 @@ export class GanvasDemo extends HTMLElement {
     this.worker.onerror = (e) => this.fail(e.message || 'the worker failed to start');
     this.setMessage(init.weights ? 'Loading the model and pretrained weights…' : 'Loading the model…');
     this.$('.score-every').value = this.scoreEvery();
-    this.worker.postMessage({ type: 'init', ...init, scoreEvery: this.scoreEvery() });
+    this.worker.postMessage({ type: 'init', ...init, scoreEvery: this.scoreEvery(), checkpointEvery: this.checkpointEvery() });
     this.$('.preset').value = init.preset;
     this.$('.backend-select').value = init.backend;
   }
@@ -158,9 +237,11 @@ export class GanvasDemo extends HTMLElement {
         this.latent = msg.latent;
         this.preset = msg.preset;
         this.step = msg.step;
-        this.history = [];
+        this.history = msg.resumed ? (this.pendingHistory ?? []).filter((s) => s.step <= msg.step) : [];
+        this.pendingHistory = null;
         this.scores = [];
         this.drawQuality();
+        this.$('.grid').classList.remove('stale');
         this.gridZ = null;
         this.selected = this.target = null;
         this.$('.preset').value = msg.preset;
@@ -168,7 +249,15 @@ export class GanvasDemo extends HTMLElement {
         const adapter = msg.info.adapter ? ` (${[msg.info.adapter.vendor, msg.info.adapter.architecture].filter(Boolean).join(' ') || 'unknown adapter'}${msg.info.adapter.isFallbackAdapter ? ', software fallback' : ''})` : '';
         this.$('.backend').textContent = `${msg.info.backend === 'webgpu' ? 'WebGPU' : 'CPU'}${adapter}`;
         this.$('.reason').textContent = `— ${msg.info.reason}.`;
-        this.setMessage(`${msg.pretrained ? `Pretrained ${msg.preset} weights loaded (${msg.step.toLocaleString('en')} steps).` : `Fresh ${msg.preset} weights.`}`);
+        if (msg.resumed) {
+          const ms = this.resumeStarted != null ? performance.now() - this.resumeStarted : null;
+          this.resumeMs = ms;
+          this.setMessage(`${this.resumeNote ?? 'Resumed'} at step ${msg.step.toLocaleString('en')}${ms != null ? ` (${(ms / 1000).toFixed(1)} s)` : ''}.`);
+          this.resumeNote = null;
+          if (this.trainAfterResume) { this.trainAfterResume = false; this.setRunning(true); this.send({ type: 'train' }); }
+        } else {
+          this.setMessage(`${msg.pretrained ? `Pretrained ${msg.preset} weights loaded (${msg.step.toLocaleString('en')} steps).` : `Fresh ${msg.preset} weights.`}`);
+        }
         this.$('.step').textContent = msg.step.toLocaleString('en');
         this.readyInfo = null;
         this.redraw().then(() => {
@@ -186,6 +275,7 @@ export class GanvasDemo extends HTMLElement {
         this.$('.step').textContent = msg.step.toLocaleString('en');
         this.$('.speed').textContent = `${(1000 / msg.msPerStep).toFixed(1)} steps/s · ${msg.msPerStep.toFixed(1)} ms/step`;
         this.drawChart();
+        if (msg.diverged) break; // the digits of a diverged generator are not worth drawing
         this.redraw();
         if (msg.hold > 0) this.setMessage(`The discriminator learns alone for ${msg.hold} more steps, so that it can judge the loaded generator before the generator follows it.`);
         else if (this.holding) this.setMessage('Both networks are training.');
@@ -205,6 +295,32 @@ export class GanvasDemo extends HTMLElement {
       }
       case 'quality-error': this.$('.quality-text').textContent = `Digit quality unavailable: ${msg.message}`; break;
       case 'paused': this.setRunning(false); break;
+      case 'checkpoint': this.checkpointed(msg); break;
+      case 'diverged': {
+        this.setRunning(false);
+        this.$('.grid').classList.add('stale');
+        this.fail(`Training diverged at step ${msg.step.toLocaleString('en')}: a loss became NaN or infinite, so training stopped.`, 'diverged');
+        const restart = ['Train from scratch', () => this.$('.reset').click()];
+        if (msg.goodStep != null) {
+          this.notice(`Restore the last good state, from step ${msg.goodStep.toLocaleString('en')}?`, {
+            yes: [`Restore step ${msg.goodStep.toLocaleString('en')}`, () => this.send({ type: 'restore' })], no: restart,
+          });
+        } else this.notice('No good state was kept yet.', { no: restart });
+        this.dispatchEvent(new CustomEvent('diverged', { detail: msg }));
+        break;
+      }
+      case 'restored':
+        this.step = msg.step;
+        this.history = this.history.filter((s) => s.step <= msg.step);
+        this.$('.step').textContent = msg.step.toLocaleString('en');
+        this.$('.grid').classList.remove('stale');
+        this.setMessage(`Restored the state from step ${msg.step.toLocaleString('en')}; press Train to go on (a lower learning rate may help).`);
+        this.drawChart();
+        this.redraw();
+        break;
+      case 'device-lost': this.deviceLost(msg); break;
+      case 'crashed': this.crashed(msg); break;
+      case 'memory': this.requests.get(msg.id)?.(msg.memory); this.requests.delete(msg.id); break;
       case 'status': this.setMessage(msg.text); break;
       case 'settings': this.showSettings(msg.settings); break;
       case 'loaded':
@@ -217,6 +333,57 @@ export class GanvasDemo extends HTMLElement {
       case 'weights': this.download(msg); break;
       case 'error': this.fail(msg.message, msg.during); break;
     }
+  }
+
+  /** Keeps the newest checkpoint in memory and, unless saving is off, in IndexedDB. */
+  async checkpointed({ bytes, step, preset, why, ms }) {
+    this.lastCheckpoint = { bytes, step, preset };
+    const record = { bytes, step, preset, history: this.history.slice(-4000), savedAt: Date.now(), backend: this.info?.backend };
+    let saved = false, error = null;
+    try { await saveRun(this.storeKey(), record); saved = true; } catch (e) { error = String(e?.message ?? e); }
+    this.lastSaved = { step, why, ms, bytes: bytes.byteLength, saved, error };
+    this.dispatchEvent(new CustomEvent('checkpoint', { detail: this.lastSaved }));
+  }
+
+  /** The GPU is gone: a CPU worker takes over from the last checkpoint. */
+  deviceLost({ reason, message }) {
+    if (this.info?.backend !== 'webgpu') return;
+    const why = `The GPU was lost (${reason || 'unknown'}${message ? `: ${message}` : ''}).`;
+    this.dispatchEvent(new CustomEvent('device-lost', { detail: { reason, message, step: this.lastCheckpoint?.step ?? null } }));
+    this.recover(why, 'cpu', 'Continuing on the CPU');
+  }
+
+  /** The wasm module crashed: a new worker on the same backend takes over from the checkpoint. */
+  crashed({ message, during }) {
+    const why = `The model crashed (${message}).`;
+    this.dispatchEvent(new CustomEvent('crashed', { detail: { message, during, step: this.lastCheckpoint?.step ?? null } }));
+    this.recover(why, this.$('.backend-select').value, 'Restarted');
+  }
+
+  /** A new worker on `backend`, resumed from the last checkpoint (training on if it was). */
+  recover(why, backend, verb) {
+    const wasRunning = this.running;
+    const from = this.lastCheckpoint;
+    this.setRunning(false);
+    this.start({ backend, preset: from?.preset ?? this.preset, seed: 0, weights: from ? null : this.weightsUrl(this.preset) });
+    if (from) {
+      this.resumeNote = `${why} ${verb} from the checkpoint`;
+      this.resumeStarted = performance.now();
+      this.pendingHistory = this.history;
+      this.trainAfterResume = wasRunning;
+      this.send({ type: 'loadCheckpoint', bytes: from.bytes.slice() });
+    } else {
+      this.setMessage(`${why} ${verb} from the start: no checkpoint was kept yet.`);
+    }
+  }
+
+  /** `{wasmBytes, deviceBytesInUse, deviceBytesReserved}` from the worker. */
+  memory() {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.requests.set(id, resolve);
+      this.send({ type: 'memory', id });
+    });
   }
 
   showSettings(s) {
@@ -376,6 +543,7 @@ export class GanvasDemo extends HTMLElement {
       this.start({ backend: this.$('.backend-select').value, preset, seed: 0, weights: this.weightsUrl(preset) });
     });
     for (const sel of ['.batch', '.lr-g', '.lr-d']) this.$(sel).addEventListener('change', () => this.applySettings());
+    this.$('.background').addEventListener('change', (e) => { e.target.dataset.chosen = e.target.value; });
     this.$('.smooth').addEventListener('input', () => this.drawChart());
     this.$('.score-every').addEventListener('change', () => {
       this.removeAttribute('score-every');

@@ -1,8 +1,25 @@
 // The training worker: owns the wasm GAN so that the page's main thread only draws.
 // Messages in: {type, ...} from ganvas-demo.js; messages out: ready, stats, generated,
-// weights, status, judge, score, error. Training runs in chunks; a `pause` arriving between
-// chunks stops it. Every `scoreEvery` steps the judge scores the digits.
+// weights, checkpoint, diverged, restored, device-lost, status, judge, score, error. Training
+// runs in chunks; a `pause` arriving between chunks stops it. Every `scoreEvery` steps the
+// judge scores the digits; every `checkpointEvery` steps, and on pause, the whole training
+// state goes to the page (which keeps it for a lost GPU and stores it for a reload).
 import init, { Ganvas } from './pkg/ganvas.js';
+
+// The WebGPU device burn asks for, caught on its way out so that its loss is noticed even
+// when burn's own calls never return, and so that a test can destroy it.
+let gpuDevice = null;
+if (self.GPUAdapter) {
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (...args) {
+    const device = await requestDevice.apply(this, args);
+    gpuDevice = device;
+    device.lost.then((info) => {
+      if (gpuDevice === device) post({ type: 'device-lost', reason: info.reason, message: info.message, step: gan?.step() ?? 0 });
+    });
+    return device;
+  };
+}
 
 let gan = null;
 let running = false;
@@ -15,9 +32,21 @@ let scoreEvery = 500;
 let judged = false; // whether this GAN instance has the judge
 let sinceScore = { steps: 0, ms: 0 };
 let scoreMs = 0;
+let checkpointEvery = 500; // steps between checkpoints sent to the page; 0 = none
+let savedStep = -1; // step of the last checkpoint sent
+let throttled = false; // the page is hidden: train at about a tenth of the pace
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
-const fail = (e, during) => post({ type: 'error', during, message: String(e?.message ?? e) });
+// A wasm trap (a Rust panic aborts) leaves the module unusable: the page starts a new worker
+// from the last checkpoint. Anything else is an error message and the model stays as it was.
+const fail = (e, during) => {
+  if (e instanceof WebAssembly.RuntimeError) {
+    gan = null;
+    running = false;
+    return post({ type: 'crashed', during, message: String(e.message) });
+  }
+  post({ type: 'error', during, message: String(e?.message ?? e) });
+};
 
 async function fetchBytes(url) {
   const res = await fetch(url);
@@ -30,9 +59,15 @@ async function ensureData() {
   post({ type: 'status', text: 'Loading the 60,000 MNIST training digits (9.7 MB)…' });
   const res = await fetch(dataUrl);
   if (!res.ok) throw new Error(`MNIST data: ${dataUrl} answered ${res.status} (run pkg-scripts/data)`);
-  const stream = res.body.pipeThrough(new DecompressionStream('gzip'));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  const n = gan.setData(bytes);
+  let bytes;
+  try {
+    const stream = res.body.pipeThrough(new DecompressionStream('gzip'));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new Error(`bad MNIST data: ${dataUrl} is not a valid gzip file (${e?.message ?? e}); training was not started`);
+  }
+  let n;
+  try { n = gan.setData(bytes); } catch (e) { throw new Error(`${e?.message ?? e}; training was not started`); }
   post({ type: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits.` });
 }
 
@@ -40,12 +75,14 @@ function postReady(pretrained) {
   post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained });
 }
 
-async function create({ backend, preset, seed, weights, scoreEvery: every }) {
+async function create({ backend, preset, seed, weights, scoreEvery: every, checkpointEvery: save }) {
   await init();
   gan?.free();
   gan = null;
   judged = false;
+  savedStep = -1;
   if (every != null) scoreEvery = every;
+  if (save != null) checkpointEvery = save;
   gan = await Ganvas.create({ backend, preset, seed });
   if (weights) {
     const bytes = await fetchBytes(weights);
@@ -82,29 +119,50 @@ function scoreDue() {
     sinceScore.ms * MAX_SCORE_SHARE >= scoreMs * (1 - MAX_SCORE_SHARE);
 }
 
+/** Sends the whole training state to the page, which keeps it (see the header). */
+async function checkpoint(why) {
+  if (checkpointEvery === 0 || savedStep === gan.step()) return;
+  const t0 = performance.now();
+  const bytes = await gan.checkpoint();
+  savedStep = gan.step();
+  post({ type: 'checkpoint', why, bytes, step: savedStep, preset: gan.preset(), ms: performance.now() - t0 }, [bytes.buffer]);
+}
+
+/** Runs a chunk; false when a loss came back NaN or infinite (training then stops). */
 async function trainChunk(steps) {
   const t0 = performance.now();
   const stats = await gan.train(steps);
   const ms = performance.now() - t0;
   sinceScore.steps += steps;
   sinceScore.ms += ms;
-  const bad = stats.find((s) => ![s.dLoss, s.gLoss, s.dReal, s.dFake].every(Number.isFinite));
-  post({ type: 'stats', stats, msPerStep: ms / steps, step: gan.step(), hold: gan.generatorHold() });
-  if (bad) throw new Error(`training diverged at step ${bad.step}: a loss is not finite`);
+  const at = gan.divergedAt();
+  // Steps from the bad one on are not shown: their digits and losses mean nothing.
+  const good = at == null ? stats : stats.filter((s) => s.step < at);
+  post({ type: 'stats', stats: good, msPerStep: ms / steps, step: gan.step(), hold: gan.generatorHold(), diverged: at != null });
+  if (at != null) {
+    running = false;
+    post({ type: 'diverged', step: at, goodStep: gan.lastGoodStep() ?? null });
+    return false;
+  }
   return ms;
 }
 
 let generation = 0; // a new `train` ends any loop still finishing its last chunk
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 async function trainLoop() {
   const mine = ++generation;
   await enqueue(ensureData);
+  await enqueue(() => checkpoint('start')); // so that a GPU lost early resumes from here
   while (running && mine === generation) {
     const ms = await enqueue(() => trainChunk(chunk));
+    if (ms === false) break;
     if (scoreDue()) await enqueue(score);
+    if (checkpointEvery > 0 && gan.step() - savedStep >= checkpointEvery) await enqueue(() => checkpoint('every'));
     // Aim for ~100 ms per chunk: frequent enough to draw smoothly, rare enough to amortise the readback.
     chunk = Math.max(1, Math.min(200, Math.round(chunk * (100 / Math.max(ms, 1)))));
-    await new Promise((r) => setTimeout(r, 0)); // let `pause` and `generate` messages in
+    await sleep(throttled ? ms * 9 : 0); // let `pause` and `generate` messages in; hidden: ~10% duty
   }
 }
 
@@ -114,7 +172,13 @@ const handlers = {
     running = true;
     const mine = generation + 1;
     try { await trainLoop(); } finally {
-      if (mine === generation) { running = false; post({ type: 'paused', step: gan?.step() ?? 0 }); }
+      if (mine === generation) {
+        running = false;
+        try {
+          post({ type: 'paused', step: gan?.step() ?? 0 });
+          if (gan && gan.divergedAt() == null) await enqueue(() => checkpoint('pause'));
+        } catch { /* a crashed module: the error that ended the loop is the one reported */ }
+      }
     }
   },
   async pause() { running = false; },
@@ -123,9 +187,34 @@ const handlers = {
     await ensureData();
     await trainChunk(1);
   },
+  async restore() {
+    const step = gan.restore();
+    sinceScore = { steps: 0, ms: 0 };
+    post({ type: 'restored', step });
+    await score();
+  },
+  async loadCheckpoint({ bytes }) {
+    running = false;
+    gan.loadCheckpoint(bytes); // throws with the reason on a bad file, changing nothing
+    savedStep = gan.step();
+    sinceScore = { steps: 0, ms: 0 };
+    post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), resumed: true });
+    await score();
+  },
+  async checkpointEvery({ every }) { checkpointEvery = every; },
+  async throttle({ on }) { throttled = on; },
+  async memory({ id }) { post({ type: 'memory', id, memory: gan.memory() }); },
+  // Test hooks: a diverged run and a lost GPU, on demand.
+  async testPoison() { gan.debugPoison(); },
+  async testPanic() { gan.debugPanic(); },
+  async testLoseDevice() {
+    if (!gpuDevice) throw new Error('no WebGPU device to lose: this model runs on the CPU');
+    gpuDevice.destroy();
+  },
   async reset({ preset, seed }) {
     gan.reset(preset, seed); // the page pauses first; a `train` sent after this one is kept
     sinceScore = { steps: 0, ms: 0 };
+    savedStep = -1;
     postReady(false);
     await score();
   },
@@ -145,6 +234,7 @@ const handlers = {
     }
     running = false;
     gan.loadWeights(bytes);
+    savedStep = -1;
     post({ type: 'loaded', step: gan.step() });
     await score();
   },
@@ -168,7 +258,7 @@ function enqueue(fn) {
 self.onmessage = ({ data }) => {
   const handler = handlers[data.type];
   if (!handler) return fail(`unknown message ${data.type}`, data.type);
-  if (data.type === 'pause') return void handler(data);
+  if (data.type === 'pause' || data.type === 'throttle') return void handler(data);
   if (data.type === 'train') return void handler(data).catch((e) => fail(e, 'train'));
   enqueue(() => handler(data)).catch((e) => fail(e, data.type));
 };

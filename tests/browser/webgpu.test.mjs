@@ -32,3 +32,41 @@ test('forced WebGPU initialises, trains a few steps and runs the judge', { timeo
   assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU|adapter/i.test(e)), []);
   await page.close();
 });
+
+test('a lost GPU: training goes on on the CPU from the last checkpoint, and the page says so', { timeout: 600_000 }, async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  const info = await mount(page, { backend: 'webgpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '4', 'score-every': '0' }, 300_000);
+  assert.equal(info.backend, 'webgpu');
+  const events = page.evaluate(() => new Promise((ok, fail) => {
+    const el = document.querySelector('#demo');
+    const seen = { checkpoints: [], memory: [] };
+    el.addEventListener('checkpoint', async (e) => {
+      // Checkpoints at step 0, after the first chunk, then every 4 steps: GPU memory at each
+      // after training began, and at the fourth the device is destroyed.
+      seen.checkpoints.push(e.detail);
+      if (seen.checkpoints.length === 1) return;
+      seen.memory.push(await el.memory());
+      if (seen.checkpoints.length === 4) el.send({ type: 'testLoseDevice' });
+    });
+    el.addEventListener('device-lost', (e) => { seen.lost = e.detail; });
+    el.addEventListener('ready', (e) => { seen.resumed = e.detail; });
+    el.addEventListener('step', (e) => {
+      if (seen.resumed && e.detail.step > seen.resumed.step) ok({ ...seen, after: e.detail });
+    });
+    setTimeout(() => fail(new Error(`no CPU steps after the loss: ${JSON.stringify(seen)}`)), 500_000);
+    el.train();
+  }));
+  const seen = await events;
+  assert.equal(seen.lost.reason, 'destroyed');
+  assert.equal(seen.resumed.backend, 'cpu');
+  assert.equal(seen.resumed.step, seen.lost.step, 'resumed at the last checkpoint');
+  assert.equal(seen.lost.step, seen.checkpoints[seen.checkpoints.length - 1].step);
+  assert.ok(seen.lost.step >= 4, JSON.stringify(seen.lost));
+  assert.ok(Number.isFinite(seen.after.dLoss) && seen.after.step > seen.lost.step);
+  assert.match(await statusText(page), /^CPU.*The GPU was lost \(destroyed.*\)\. Continuing on the CPU from the checkpoint at step \d+/);
+  const [m0, , m1] = seen.memory;
+  console.log(`# WebGPU (SwiftShader) device memory reserved at the checkpoints of steps ${seen.checkpoints.slice(1).map((c) => c.step).join(', ')}: ` +
+    `${seen.memory.map((m) => `${(m.deviceBytesReserved / 1048576).toFixed(1)} MB (in use ${(m.deviceBytesInUse / 1048576).toFixed(1)})`).join(', ')}`);
+  assert.ok(m1.deviceBytesReserved <= m0.deviceBytesReserved * 1.1, JSON.stringify(seen.memory));
+  await page.close();
+});

@@ -1,0 +1,238 @@
+// Reliability in the page: bad uploads and bad MNIST data are refused with a message and
+// change nothing; a diverged run stops and offers the last good state; a reload offers to
+// resume exactly where training was; a hidden tab pauses or slows training; attributes are
+// data, never markup or a cross-origin fetch.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { serve } from '../../pkg-scripts/serve.mjs';
+import { gridPixels, mount, open, start, statusText, trainSteps, waitReady } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const shadow = (page, sel) => page.evaluate((sel) => document.querySelector('#demo').shadowRoot.querySelector(sel).textContent, sel);
+const waitText = (page, sel, re, timeout = 60_000) => page.waitForFunction(({ sel, src }) =>
+  new RegExp(src).test(document.querySelector('#demo').shadowRoot.querySelector(sel).textContent), { sel, src: re.source }, { timeout });
+/** Resolves with the detail of the element's next `name` event. */
+const nextEvent = (page, name, timeout = 120_000) => page.evaluate(({ name, timeout }) => new Promise((ok, fail) => {
+  document.querySelector('#demo').addEventListener(name, (e) => ok(e.detail), { once: true });
+  setTimeout(() => fail(new Error(`no ${name} event`)), timeout);
+}), { name, timeout });
+const step = (page) => page.evaluate(() => document.querySelector('#demo').step);
+
+test('bad weights uploads: each refused with its reason, the model unchanged', async () => {
+  const good = Buffer.from(await (await fetch(`${env.base}/pkg/standard.ganvas`)).arrayBuffer());
+  // Weights of the other preset, as a user would get them: the Download button of a tiny model.
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none' });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('.download').click()),
+  ]);
+  const tiny = readFileSync(await download.path());
+  const dir = mkdtempSync(join(tmpdir(), 'ganvas-'));
+  const huge = join(dir, 'huge.ganvas');
+  writeFileSync(huge, '');
+  truncateSync(huge, 65 << 20); // sparse: 65 MB on paper, nothing on disk
+  const flipped = Buffer.from(good);
+  flipped[flipped.length >> 1] ^= 0xff;
+  const cases = [
+    ['empty', Buffer.alloc(0), /empty/],
+    ['truncated', good.subarray(0, good.length >> 1), /truncated/],
+    ['random bytes', randomBytes(100_000), /not a ganvas weights file/],
+    ['random bytes after the signature', Buffer.concat([good.subarray(0, 8), randomBytes(5000)]), /truncated|header is not valid/],
+    ['one byte flipped', flipped, /checksum mismatch/],
+    ['the other preset', tiny, /tiny weights but the model is standard/],
+    ['very large', huge, /65 MB; weights files are a few MB/],
+  ];
+  await mount(page, { backend: 'cpu', preset: 'standard' });
+  const before = { px: await gridPixels(page), step: await step(page) };
+  for (const [what, file, reason] of cases) {
+    const input = page.locator('#demo .upload-input');
+    await input.setInputFiles(typeof file === 'string' ? file : { name: `${what}.ganvas`, mimeType: 'application/octet-stream', buffer: file });
+    await waitText(page, '.message', reason, 30_000).catch(async () => assert.fail(`${what}: message was "${await shadow(page, '.message')}"`));
+    await page.evaluate(() => document.querySelector('#demo').redraw());
+    assert.equal((await gridPixels(page)).hash, before.px.hash, `${what}: the digits changed`);
+    assert.equal(await step(page), before.step, `${what}: the step changed`);
+  }
+  // And the good file still loads afterwards.
+  await page.locator('#demo .upload-input').setInputFiles({ name: 'good.ganvas', mimeType: 'application/octet-stream', buffer: good });
+  await waitText(page, '.message', /Weights loaded/);
+  assert.deepEqual(page.errors.filter((e) => e.startsWith('pageerror')), []);
+  await page.close();
+});
+
+for (const [what, bytes, reason] of [
+  ['not gzip', randomBytes(50_000), /bad MNIST data: .* is not a valid gzip file/],
+  ['cut short', gzipSync(gunzipSync(readFileSync(new URL('../../www/data/mnist-train.gz', import.meta.url))).subarray(0, 5_000_000)), /bad MNIST data/],
+]) {
+  test(`MNIST data that is ${what}: a clear message, training not started`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ganvas-data-'));
+    writeFileSync(join(dir, 'mnist-train.gz'), bytes);
+    const server = await serve(0, { mounts: { '/data/': dir } });
+    const page = await open(env.browser, `http://localhost:${server.address().port}/`);
+    try {
+      await waitReady(page, '#demo');
+      await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none' });
+      const error = nextEvent(page, 'error');
+      await page.evaluate(() => document.querySelector('#demo').train());
+      const { message } = await error;
+      assert.match(message, reason);
+      assert.match(message, /training was not started/);
+      assert.match(await shadow(page, '.message'), reason);
+      assert.equal(await step(page), 0);
+      assert.equal(await page.evaluate(() => document.querySelector('#demo').running), false);
+      assert.equal(await shadow(page, '.train'), 'Train');
+    } finally { await page.close(); server.close(); }
+  });
+}
+
+test('a NaN loss stops training and offers the last good state, which trains on', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '0' });
+  await trainSteps(page, 250); // in-memory snapshots every 100 steps
+  const atPoison = await step(page);
+  const diverged = nextEvent(page, 'diverged');
+  await page.evaluate(() => { const el = document.querySelector('#demo'); el.send({ type: 'testPoison' }); el.train(); });
+  const d = await diverged;
+  assert.equal(d.step, atPoison + 1, 'found at the first step after the weights went bad');
+  assert.ok(d.goodStep >= 100 && d.goodStep <= atPoison, JSON.stringify(d));
+  assert.match(await shadow(page, '.message'), /diverged at step [\d,]+: a loss became NaN or infinite/);
+  assert.equal(await page.evaluate(() => document.querySelector('#demo').running), false);
+  // Every loss the chart holds is finite: the bad steps are not drawn.
+  assert.ok(await page.evaluate(() => document.querySelector('#demo').history.every((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss))));
+  // Training again without restoring is refused.
+  const refused = nextEvent(page, 'error');
+  await page.evaluate(() => document.querySelector('#demo').stepOnce());
+  assert.match((await refused).message, /restore the last good checkpoint/);
+  // The notice's button restores the good state.
+  assert.match(await shadow(page, '.notice'), new RegExp(`Restore step ${d.goodStep}`));
+  await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('.notice-yes').click());
+  await waitText(page, '.message', /Restored the state from step/);
+  assert.equal(await step(page), d.goodStep);
+  const stats = await trainSteps(page, 30);
+  assert.ok(stats.every((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss)));
+  const px = await gridPixels(page);
+  assert.ok(px.mean > 0.01 && px.mean < 0.9, JSON.stringify(px));
+  await page.close();
+});
+
+test('a reload offers to resume at the saved step, with the same model and settings', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '50' });
+  await page.evaluate(() => document.querySelector('#demo').send({ type: 'settings', batchSize: 32, lrG: 0.0003, lrD: 0.0001 }));
+  await trainSteps(page, 120);
+  // Pausing saves; wait for the save that carries the paused step.
+  await page.waitForFunction(() => document.querySelector('#demo').lastSaved?.why === 'pause');
+  const cp = await page.evaluate(() => document.querySelector('#demo').lastSaved);
+  const pausedAt = cp.step;
+  assert.equal(await step(page), pausedAt, 'saved at the step training paused at');
+  assert.equal(cp.saved, true, cp.error);
+  const before = await gridPixels(page);
+  const history = await page.evaluate(() => document.querySelector('#demo').history.length);
+  // What the next step gives in an unbroken run.
+  const next = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('step', (e) => ok(e.detail), { once: true })));
+  await page.evaluate(() => document.querySelector('#demo').stepOnce());
+  const unbroken = await next;
+
+  const t0 = Date.now();
+  await page.reload();
+  await waitReady(page, '#demo');
+  await waitText(page, '.notice', new RegExp(`tiny training run was saved at step ${pausedAt}`));
+  const resumed = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('ready', (e) => ok(e.detail), { once: true })));
+  await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('.notice-yes').click());
+  const info = await resumed;
+  const seconds = (Date.now() - t0) / 1000;
+  assert.equal(info.preset, 'tiny', `${JSON.stringify(info)}: ${await statusText(page)}`);
+  assert.equal(info.step, pausedAt);
+  assert.equal((await gridPixels(page)).hash, before.hash, 'the same digits as before the reload');
+  assert.equal(await page.evaluate(() => document.querySelector('#demo').history.length), history, 'the loss history came back');
+  const settings = await page.evaluate(() => ['.batch', '.lr-g', '.lr-d'].map((s) => Number(document.querySelector('#demo').shadowRoot.querySelector(s).value)));
+  assert.deepEqual(settings, [32, 0.0003, 0.0001]);
+  const again = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('step', (e) => ok(e.detail), { once: true })));
+  await page.evaluate(() => document.querySelector('#demo').stepOnce());
+  const after = await again;
+  for (const k of ['step', 'dLoss', 'gLoss', 'dReal', 'dFake']) assert.equal(after[k], unbroken[k], `${k}: resumed run differs from the unbroken one`);
+  console.log(`# reload to resumed training state: ${seconds.toFixed(2)} s (tiny, step ${pausedAt}, checkpoint ${cp.bytes} bytes)`);
+  await page.close();
+});
+
+/** Makes the page look hidden (or visible) to the element, as a tab switch would. */
+const setHidden = (page, hidden) => page.evaluate((hidden) => {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+  document.dispatchEvent(new Event('visibilitychange'));
+}, hidden);
+
+test('a hidden tab pauses training (the default) and resumes it when visible', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '0' });
+  await page.evaluate(() => document.querySelector('#demo').train());
+  await page.waitForFunction(() => document.querySelector('#demo').step > 20);
+  await setHidden(page, true);
+  await page.waitForTimeout(800);
+  const hiddenAt = await step(page);
+  await page.waitForTimeout(1500);
+  assert.equal(await step(page), hiddenAt, 'no steps while hidden');
+  assert.match(await shadow(page, '.message'), /paused while this tab is hidden/);
+  await setHidden(page, false);
+  await page.waitForFunction((s) => document.querySelector('#demo').step > s + 20, hiddenAt, { timeout: 30_000 });
+  assert.equal(await page.evaluate(() => document.querySelector('#demo').running), true);
+  await page.evaluate(() => document.querySelector('#demo').pause());
+  await page.close();
+});
+
+test('background="throttle" slows a hidden tab to a fraction of the pace', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', background: 'throttle', 'checkpoint-every': '0', 'score-every': '0' });
+  await page.evaluate(() => document.querySelector('#demo').train());
+  await page.waitForFunction(() => document.querySelector('#demo').step > 50);
+  const rate = async () => { const a = await step(page); await page.waitForTimeout(3000); return ((await step(page)) - a) / 3; };
+  const visible = await rate();
+  await setHidden(page, true);
+  await page.waitForTimeout(500);
+  const hidden = await rate();
+  await setHidden(page, false);
+  await page.waitForTimeout(500);
+  const back = await rate();
+  console.log(`# throttle: ${visible.toFixed(1)} steps/s visible, ${hidden.toFixed(1)} hidden, ${back.toFixed(1)} visible again`);
+  assert.ok(hidden > 0, 'still training while hidden');
+  assert.ok(hidden < 0.4 * visible && hidden < 0.4 * back, `hidden ${hidden} vs visible ${visible}/${back}`);
+  await page.evaluate(() => document.querySelector('#demo').pause());
+  await page.close();
+});
+
+test('attributes are data: a cross-origin weights URL is refused unfetched, markup stays text', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  const foreign = [];
+  page.on('request', (r) => { if (!r.url().startsWith(env.base)) foreign.push(r.url()); });
+  // A fresh element with the given attributes; resolves with its first error message.
+  const failing = (attrs) => page.evaluate((attrs) => new Promise((ok, fail) => {
+    document.querySelectorAll('ganvas-demo').forEach((e) => e.remove());
+    const el = document.createElement('ganvas-demo');
+    el.id = 'demo';
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    el.addEventListener('error', (e) => ok(e.detail.message), { once: true });
+    el.addEventListener('ready', () => fail(new Error('ready: the attribute was accepted')), { once: true });
+    document.body.append(el);
+  }), attrs);
+  assert.match(await failing({ backend: 'cpu', weights: 'https://evil.example/steal.ganvas' }), /weights must come from this site/);
+  assert.match(await failing({ backend: 'cpu', preset: '<img src=x onerror="window.pwned=1">' }), /unknown preset/);
+  await page.waitForTimeout(300);
+  assert.match(await shadow(page, '.message'), /<img src=x/, 'shown as text');
+  assert.equal(await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelectorAll('img').length), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.deepEqual(foreign, []);
+  await page.close();
+});
