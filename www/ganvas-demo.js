@@ -185,6 +185,7 @@ export class GanvasDemo extends HTMLElement {
   /** Resumes a saved run: the worker loads its checkpoint; the loss history comes back too. */
   resume(run) {
     this.pendingHistory = run.history ?? [];
+    this.recoveryNote = null;
     this.resumeStarted = performance.now();
     this.setMessage(`Resuming the run saved at step ${run.step.toLocaleString('en')}…`);
     this.send({ type: 'loadCheckpoint', bytes: run.bytes });
@@ -248,7 +249,8 @@ export class GanvasDemo extends HTMLElement {
         this.showSettings(msg.settings);
         const adapter = msg.info.adapter ? ` (${[msg.info.adapter.vendor, msg.info.adapter.architecture].filter(Boolean).join(' ') || 'unknown adapter'}${msg.info.adapter.isFallbackAdapter ? ', software fallback' : ''})` : '';
         this.$('.backend').textContent = `${msg.info.backend === 'webgpu' ? 'WebGPU' : 'CPU'}${adapter}`;
-        this.$('.reason').textContent = `— ${msg.info.reason}.`;
+        // After a lost GPU or a crash, the line says why training moved, not just what runs.
+        this.$('.reason').textContent = `— ${msg.resumed && this.recoveryNote ? this.recoveryNote : msg.info.reason}.`;
         if (msg.resumed) {
           const ms = this.resumeStarted != null ? performance.now() - this.resumeStarted : null;
           this.resumeMs = ms;
@@ -366,6 +368,7 @@ export class GanvasDemo extends HTMLElement {
     const from = this.lastCheckpoint;
     this.setRunning(false);
     this.start({ backend, preset: from?.preset ?? this.preset, seed: 0, weights: from ? null : this.weightsUrl(this.preset) });
+    this.recoveryNote = from ? `${why} ${verb} from the checkpoint at step ${from.step.toLocaleString('en')}` : null;
     if (from) {
       this.resumeNote = `${why} ${verb} from the checkpoint`;
       this.resumeStarted = performance.now();

@@ -9,13 +9,17 @@ import init, { Ganvas } from './pkg/ganvas.js';
 // The WebGPU device burn asks for, caught on its way out so that its loss is noticed even
 // when burn's own calls never return, and so that a test can destroy it.
 let gpuDevice = null;
+let deviceLost = false; // no call into the GAN after this: on a dead device it may never return
 if (self.GPUAdapter) {
   const requestDevice = GPUAdapter.prototype.requestDevice;
   GPUAdapter.prototype.requestDevice = async function (...args) {
     const device = await requestDevice.apply(this, args);
     gpuDevice = device;
     device.lost.then((info) => {
-      if (gpuDevice === device) post({ type: 'device-lost', reason: info.reason, message: info.message, step: gan?.step() ?? 0 });
+      if (gpuDevice !== device) return;
+      deviceLost = true;
+      running = false;
+      post({ type: 'device-lost', reason: info.reason, message: info.message });
     });
     return device;
   };
@@ -130,6 +134,7 @@ async function checkpoint(why) {
 
 /** Runs a chunk; false when a loss came back NaN or infinite (training then stops). */
 async function trainChunk(steps) {
+  if (deviceLost) throw new Error('the GPU device was lost');
   const t0 = performance.now();
   const stats = await gan.train(steps);
   const ms = performance.now() - t0;
@@ -210,6 +215,7 @@ const handlers = {
   async testLoseDevice() {
     if (!gpuDevice) throw new Error('no WebGPU device to lose: this model runs on the CPU');
     gpuDevice.destroy();
+    await gpuDevice.lost; // the page hears of it before the next chunk would run
   },
   async reset({ preset, seed }) {
     gan.reset(preset, seed); // the page pauses first; a `train` sent after this one is kept

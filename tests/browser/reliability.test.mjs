@@ -236,3 +236,24 @@ test('attributes are data: a cross-origin weights URL is refused unfetched, mark
   assert.deepEqual(foreign, []);
   await page.close();
 });
+
+test('a crash of the wasm module restarts training from the last checkpoint, and the page says so', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '50', 'score-every': '0' });
+  await page.evaluate(() => document.querySelector('#demo').train());
+  await page.waitForFunction(() => document.querySelector('#demo').lastSaved?.step >= 100, null, { timeout: 60_000 });
+  const crashed = nextEvent(page, 'crashed');
+  const resumed = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('ready', (e) => ok(e.detail), { once: true })));
+  await page.evaluate(() => document.querySelector('#demo').send({ type: 'testPanic' }));
+  const c = await crashed;
+  assert.match(c.message, /unreachable/);
+  const info = await resumed;
+  assert.equal(info.step, c.step, 'resumed at the last checkpoint');
+  assert.equal(info.preset, 'tiny');
+  assert.match(await statusText(page), /The model crashed \(.*\)\. Restarted from the checkpoint at step [\d,]+/);
+  // It was training, so it trains on.
+  await page.waitForFunction((s) => document.querySelector('#demo').step > s + 10, c.step, { timeout: 30_000 });
+  await page.evaluate(() => document.querySelector('#demo').pause());
+  await page.close();
+});

@@ -67,6 +67,7 @@ test('a lost GPU: training goes on on the CPU from the last checkpoint, and the 
   const [m0, , m1] = seen.memory;
   console.log(`# WebGPU (SwiftShader) device memory reserved at the checkpoints of steps ${seen.checkpoints.slice(1).map((c) => c.step).join(', ')}: ` +
     `${seen.memory.map((m) => `${(m.deviceBytesReserved / 1048576).toFixed(1)} MB (in use ${(m.deviceBytesInUse / 1048576).toFixed(1)})`).join(', ')}`);
-  assert.ok(m1.deviceBytesReserved <= m0.deviceBytesReserved * 1.1, JSON.stringify(seen.memory));
+  // Live GPU allocations stay flat from step to step (the pool's reserve grows in pages).
+  assert.ok(m1.deviceBytesInUse <= m0.deviceBytesInUse * 1.02, JSON.stringify(seen.memory));
   await page.close();
 });
