@@ -250,7 +250,7 @@ export class GanvasDemo extends HTMLElement {
         const adapter = msg.info.adapter ? ` (${[msg.info.adapter.vendor, msg.info.adapter.architecture].filter(Boolean).join(' ') || 'unknown adapter'}${msg.info.adapter.isFallbackAdapter ? ', software fallback' : ''})` : '';
         this.$('.backend').textContent = `${msg.info.backend === 'webgpu' ? 'WebGPU' : 'CPU'}${adapter}`;
         // After a lost GPU or a crash, the line says why training moved, not just what runs.
-        this.$('.reason').textContent = `— ${msg.resumed && this.recoveryNote ? this.recoveryNote : msg.info.reason}.`;
+        this.$('.reason').textContent = `— ${this.recoveryNote ?? msg.info.reason}.`;
         if (msg.resumed) {
           const ms = this.resumeStarted != null ? performance.now() - this.resumeStarted : null;
           this.resumeMs = ms;
@@ -367,17 +367,15 @@ export class GanvasDemo extends HTMLElement {
     const wasRunning = this.running;
     const from = this.lastCheckpoint;
     this.setRunning(false);
-    this.start({ backend, preset: from?.preset ?? this.preset, seed: 0, weights: from ? null : this.weightsUrl(this.preset) });
-    this.recoveryNote = from ? `${why} ${verb} from the checkpoint at step ${from.step.toLocaleString('en')}` : null;
+    this.recoveryNote = from ? `${why} ${verb} from the checkpoint at step ${from.step.toLocaleString('en')}` : `${why} ${verb} from the start (no checkpoint was kept yet)`;
     if (from) {
       this.resumeNote = `${why} ${verb} from the checkpoint`;
       this.resumeStarted = performance.now();
       this.pendingHistory = this.history;
       this.trainAfterResume = wasRunning;
-      this.send({ type: 'loadCheckpoint', bytes: from.bytes.slice() });
-    } else {
-      this.setMessage(`${why} ${verb} from the start: no checkpoint was kept yet.`);
     }
+    // One message: the new worker starts from the checkpoint (or the opening weights).
+    this.start({ backend, preset: from?.preset ?? this.preset, seed: 0, weights: from ? null : this.weightsUrl(this.preset), checkpoint: from?.bytes });
   }
 
   /** `{wasmBytes, deviceBytesInUse, deviceBytesReserved}` from the worker. */
@@ -536,12 +534,14 @@ export class GanvasDemo extends HTMLElement {
     });
     this.$('.preset').addEventListener('change', () => {
       this.setRunning(false);
+      this.recoveryNote = null;
       this.send({ type: 'pause' });
       const preset = this.$('.preset').value;
       this.start({ backend: this.$('.backend-select').value, preset, seed: 0, weights: this.weightsUrl(preset) });
     });
     this.$('.backend-select').addEventListener('change', () => {
       this.setRunning(false);
+      this.recoveryNote = null;
       const preset = this.$('.preset').value;
       this.start({ backend: this.$('.backend-select').value, preset, seed: 0, weights: this.weightsUrl(preset) });
     });

@@ -75,11 +75,12 @@ async function ensureData() {
   post({ type: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits.` });
 }
 
-function postReady(pretrained) {
-  post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained });
+function postReady(pretrained, resumed = false) {
+  post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained, resumed });
 }
 
-async function create({ backend, preset, seed, weights, scoreEvery: every, checkpointEvery: save }) {
+/** A new GAN: fresh, from pretrained `weights` (a URL), or resumed from `checkpoint` bytes. */
+async function create({ backend, preset, seed, weights, checkpoint, scoreEvery: every, checkpointEvery: save }) {
   await init();
   gan?.free();
   gan = null;
@@ -88,11 +89,14 @@ async function create({ backend, preset, seed, weights, scoreEvery: every, check
   if (every != null) scoreEvery = every;
   if (save != null) checkpointEvery = save;
   gan = await Ganvas.create({ backend, preset, seed });
-  if (weights) {
+  if (checkpoint) {
+    gan.loadCheckpoint(checkpoint);
+    savedStep = gan.step();
+  } else if (weights) {
     const bytes = await fetchBytes(weights);
     gan.loadWeights(bytes);
   }
-  postReady(!!weights);
+  postReady(!!weights && !checkpoint, !!checkpoint);
   enqueue(score); // the opening weights' scores, after the first grid
 }
 
@@ -203,7 +207,7 @@ const handlers = {
     gan.loadCheckpoint(bytes); // throws with the reason on a bad file, changing nothing
     savedStep = gan.step();
     sinceScore = { steps: 0, ms: 0 };
-    post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), resumed: true });
+    postReady(false, true);
     await score();
   },
   async checkpointEvery({ every }) { checkpointEvery = every; },
