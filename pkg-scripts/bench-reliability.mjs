@@ -16,7 +16,8 @@ async function resumeTime(preset) {
   // The standard preset as the page opens it (pretrained G, moving average); tiny from scratch.
   await mount(page, { backend: 'cpu', preset, weights: preset === 'standard' ? '' : 'none', 'checkpoint-every': '0', 'score-every': '0' });
   await el(page, (el) => { el.setAttribute('checkpoint-every', '100000'); el.send({ type: 'checkpointEvery', every: 100000 }); el.train(); });
-  await page.waitForFunction((n) => document.querySelector('#demo').step >= n, smoke ? 3 : 300, { timeout: 600_000 });
+  const from = await el(page, (el) => el.step);
+  await page.waitForFunction((n) => document.querySelector('#demo').step >= n, from + (smoke ? 3 : 300), { timeout: 600_000 });
   await el(page, (el) => el.pause());
   await page.waitForFunction(() => document.querySelector('#demo').lastSaved?.why === 'pause', null, { timeout: 120_000 });
   const saved = await el(page, (el) => el.lastSaved);
