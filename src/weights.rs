@@ -421,8 +421,8 @@ pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             fresh.from_bytes_on(bytes, &state_device)
         }))
-            .map_err(|_| bad(format!("{name}: malformed optimizer state")))?
-            .map_err(|e| bad(format!("{name}: {e}")))
+        .map_err(|_| bad(format!("{name}: malformed optimizer state")))?
+        .map_err(|e| bad(format!("{name}: {e}")))
     };
     let parts = TrainerParts {
         gan: file.gan()?.clone(),

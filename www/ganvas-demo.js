@@ -343,6 +343,11 @@ export class GanvasDemo extends HTMLElement {
     const record = { bytes, step, preset, history: this.history.slice(-4000), savedAt: Date.now(), backend: this.info?.backend };
     let saved = false, error = null;
     try { await saveRun(this.storeKey(), record); saved = true; } catch (e) { error = String(e?.message ?? e); }
+    // Said once: training goes on, and a lost GPU or a crash still resumes from memory.
+    if (error && !this.saveWarned) {
+      this.saveWarned = true;
+      this.setMessage(`Training cannot be saved in this browser (${error}); a reload will start afresh.`);
+    }
     this.lastSaved = { step, why, ms, bytes: bytes.byteLength, saved, error };
     this.dispatchEvent(new CustomEvent('checkpoint', { detail: this.lastSaved }));
   }

@@ -1,9 +1,10 @@
 // The training worker: owns the wasm GAN so that the page's main thread only draws.
 // Messages in: {type, ...} from ganvas-demo.js; messages out: ready, stats, generated,
-// weights, checkpoint, diverged, restored, device-lost, status, judge, score, error. Training
-// runs in chunks; a `pause` arriving between chunks stops it. Every `scoreEvery` steps the
-// judge scores the digits; every `checkpointEvery` steps, and on pause, the whole training
-// state goes to the page (which keeps it for a lost GPU and stores it for a reload).
+// weights, checkpoint, diverged, restored, device-lost, crashed, memory, status, judge, score,
+// error. Training runs in chunks; a `pause` arriving between chunks stops it. Every
+// `scoreEvery` steps the judge scores the digits; every `checkpointEvery` steps, and on pause,
+// the whole training state goes to the page (which keeps it for a lost GPU or a crash, and
+// stores it for a reload).
 import init, { Ganvas } from './pkg/ganvas.js';
 
 // The WebGPU device burn asks for, caught on its way out so that its loss is noticed even
