@@ -19,7 +19,7 @@ async function resumeTime(preset) {
   const from = await el(page, (el) => el.step);
   await page.waitForFunction((n) => document.querySelector('#demo').step >= n, from + (smoke ? 3 : 300), { timeout: 600_000 });
   await el(page, (el) => el.pause());
-  await page.waitForFunction(() => document.querySelector('#demo').lastSaved?.why === 'pause', null, { timeout: 120_000 });
+  await page.waitForFunction(() => { const el = document.querySelector('#demo'); return el.pausedAt != null && el.lastSaved?.step === el.pausedAt; }, null, { timeout: 120_000 });
   const saved = await el(page, (el) => el.lastSaved);
   const t0 = Date.now();
   await page.reload();

@@ -489,7 +489,10 @@ impl Ganvas {
             .last_good
             .clone()
             .ok_or_else(|| js_err("no good checkpoint is kept yet: start again instead"))?;
+        // The settings stay as the user has them now (perhaps a lower rate after the divergence).
+        let config = self.trainer.config.clone();
         self.trainer = good;
+        self.trainer.config = config;
         self.diverged = None;
         Ok(self.trainer.step() as f64)
     }

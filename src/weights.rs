@@ -416,7 +416,8 @@ pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
         }
         let bytes = Bytes::from_bytes_vec(file.section(name)?.to_vec());
         // burn materialises optimizer state through code that can panic on a malformed record;
-        // keep that a clear error rather than a crash.
+        // natively that becomes a clear error. In wasm a panic aborts (the page then restarts
+        // from its last checkpoint); tests/fuzz.rs found no input that panics here.
         let fresh = config.optimizer_for_resume();
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             fresh.from_bytes_on(bytes, &state_device)

@@ -99,7 +99,13 @@ export class GanvasDemo extends HTMLElement {
   }
 
   /** Starts continuous training (what the Train button does). */
-  train() { if (!this.running) { this.setRunning(true); this.send({ type: 'train' }); } }
+  train() {
+    if (this.running) return;
+    this.setRunning(true);
+    this.pausedAt = null;
+    if (this.noticeKind === 'resume') this.notice(null); // training this model: the offer is stale
+    this.send({ type: 'train', seq: (this.trainSeq = (this.trainSeq ?? 0) + 1) });
+  }
 
   /** Pauses training. */
   pause() { this.setRunning(false); this.send({ type: 'pause' }); }
@@ -179,20 +185,22 @@ export class GanvasDemo extends HTMLElement {
     this.notice(`A ${run.preset} training run was saved at step ${run.step.toLocaleString('en')} (${when}).`, {
       yes: ['Resume', () => this.resume(run)],
       no: ['Discard', () => removeRun(this.storeKey()).catch(() => {})],
-    });
+    }, 'resume');
   }
 
   /** Resumes a saved run: the worker loads its checkpoint; the loss history comes back too. */
   resume(run) {
     this.pendingHistory = run.history ?? [];
     this.recoveryNote = null;
+    this.lastCheckpoint = { bytes: run.bytes, step: run.step, preset: run.preset };
     this.resumeStarted = performance.now();
     this.setMessage(`Resuming the run saved at step ${run.step.toLocaleString('en')}…`);
     this.send({ type: 'loadCheckpoint', bytes: run.bytes });
   }
 
   /** A one-line question with up to two buttons; `{yes: [label, fn], no: [label, fn]}`. */
-  notice(text, { yes, no } = {}) {
+  notice(text, { yes, no } = {}, kind = null) {
+    this.noticeKind = text ? kind : null;
     const box = this.$('.notice');
     box.hidden = !text;
     this.$('.notice-text').textContent = text ?? '';
@@ -219,8 +227,10 @@ export class GanvasDemo extends HTMLElement {
 
   start(init) {
     this.worker?.terminate();
-    this.worker = new Worker(here('worker.js'), { type: 'module' });
-    this.worker.onmessage = ({ data }) => this.onWorker(data);
+    const worker = new Worker(here('worker.js'), { type: 'module' });
+    this.worker = worker;
+    // A replaced worker's last messages (sent before it was stopped) are not this model's.
+    worker.onmessage = ({ data }) => { if (worker === this.worker) this.onWorker(data); };
     this.worker.onerror = (e) => this.fail(e.message || 'the worker failed to start');
     this.setMessage(init.weights ? 'Loading the model and pretrained weights…' : 'Loading the model…');
     this.$('.score-every').value = this.scoreEvery();
@@ -256,7 +266,7 @@ export class GanvasDemo extends HTMLElement {
           this.resumeMs = ms;
           this.setMessage(`${this.resumeNote ?? 'Resumed'} at step ${msg.step.toLocaleString('en')}${ms != null ? ` (${(ms / 1000).toFixed(1)} s)` : ''}.`);
           this.resumeNote = null;
-          if (this.trainAfterResume) { this.trainAfterResume = false; this.setRunning(true); this.send({ type: 'train' }); }
+          if (this.trainAfterResume) { this.trainAfterResume = false; this.train(); }
         } else {
           this.setMessage(`${msg.pretrained ? `Pretrained ${msg.preset} weights loaded (${msg.step.toLocaleString('en')} steps).` : `Fresh ${msg.preset} weights.`}`);
         }
@@ -296,7 +306,10 @@ export class GanvasDemo extends HTMLElement {
         break;
       }
       case 'quality-error': this.$('.quality-text').textContent = `Digit quality unavailable: ${msg.message}`; break;
-      case 'paused': this.setRunning(false); break;
+      case 'paused':
+        // Only the loop of the latest Train: an older one's late word must not stop this one.
+        if (msg.seq === this.trainSeq) { this.setRunning(false); this.pausedAt = msg.step; }
+        break;
       case 'checkpoint': this.checkpointed(msg); break;
       case 'diverged': {
         this.setRunning(false);
@@ -326,6 +339,7 @@ export class GanvasDemo extends HTMLElement {
       case 'status': this.setMessage(msg.text); break;
       case 'settings': this.showSettings(msg.settings); break;
       case 'loaded':
+        this.forgetRun();
         this.step = msg.step;
         this.$('.step').textContent = msg.step.toLocaleString('en');
         this.setMessage(`Weights loaded (${msg.step.toLocaleString('en')} steps).`);
@@ -335,6 +349,13 @@ export class GanvasDemo extends HTMLElement {
       case 'weights': this.download(msg); break;
       case 'error': this.fail(msg.message, msg.during); break;
     }
+  }
+
+  /** A model the user chose replaces the run: recovery must not bring the old one back. */
+  forgetRun() {
+    this.lastCheckpoint = null;
+    this.recoveryNote = null;
+    this.recoveries = 0;
   }
 
   /** Keeps the newest checkpoint in memory and, unless saving is off, in IndexedDB. */
@@ -363,7 +384,16 @@ export class GanvasDemo extends HTMLElement {
   /** The wasm module crashed: a new worker on the same backend takes over from the checkpoint. */
   crashed({ message, during }) {
     const why = `The model crashed (${message}).`;
-    this.dispatchEvent(new CustomEvent('crashed', { detail: { message, during, step: this.lastCheckpoint?.step ?? null } }));
+    const from = this.lastCheckpoint?.step ?? null;
+    this.dispatchEvent(new CustomEvent('crashed', { detail: { message, during, step: from } }));
+    // Starting again is worth it once per checkpoint; a crash on start, or again before any
+    // newer checkpoint, would only repeat.
+    if (during === 'init' || (this.recoveries > 0 && this.recoveredFrom === from)) {
+      this.setRunning(false);
+      return this.fail(`${why} It happened again after a restart, so training has stopped; reload the page to try again.`, during);
+    }
+    this.recoveries = (this.recoveries ?? 0) + 1;
+    this.recoveredFrom = from;
     this.recover(why, this.$('.backend-select').value, 'Restarted');
   }
 
@@ -534,19 +564,20 @@ export class GanvasDemo extends HTMLElement {
     // One click: fresh random weights, and training starts.
     this.$('.reset').addEventListener('click', () => {
       this.pause();
+      this.forgetRun();
       this.send({ type: 'reset', preset: this.$('.preset').value, seed: Math.floor(Math.random() * 1e9) });
       this.train();
     });
     this.$('.preset').addEventListener('change', () => {
       this.setRunning(false);
-      this.recoveryNote = null;
+      this.forgetRun();
       this.send({ type: 'pause' });
       const preset = this.$('.preset').value;
       this.start({ backend: this.$('.backend-select').value, preset, seed: 0, weights: this.weightsUrl(preset) });
     });
     this.$('.backend-select').addEventListener('change', () => {
       this.setRunning(false);
-      this.recoveryNote = null;
+      this.forgetRun();
       const preset = this.$('.preset').value;
       this.start({ backend: this.$('.backend-select').value, preset, seed: 0, weights: this.weightsUrl(preset) });
     });

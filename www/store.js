@@ -1,7 +1,7 @@
 // Saved training runs, in IndexedDB: one record per element, so that a reload (or a crash)
 // can resume where training was. IndexedDB rather than localStorage because a checkpoint is
-// megabytes of binary. Every call resolves; a browser without storage (private mode, blocked
-// by the embedding page) just has nothing to resume, and the reason goes to the caller.
+// megabytes of binary. A call rejects with the reason where the browser has no storage
+// (private mode, blocked by the embedding page, quota); callers say so and carry on.
 
 const DB = 'ganvas';
 const STORE = 'runs';

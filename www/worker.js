@@ -178,16 +178,18 @@ async function trainLoop() {
 
 const handlers = {
   async init(msg) { await create(msg); },
-  async train() {
+  async train({ seq }) {
     running = true;
     const mine = generation + 1;
     try { await trainLoop(); } finally {
       if (mine === generation) {
         running = false;
-        try {
-          post({ type: 'paused', step: gan?.step() ?? 0 });
-          if (gan && gan.divergedAt() == null) await enqueue(() => checkpoint('pause'));
-        } catch { /* a crashed module: the error that ended the loop is the one reported */ }
+        // In the queue: a call still running there may hold the GAN mutably.
+        await enqueue(async () => {
+          if (!gan) return; // crashed: the error that ended the loop is the one reported
+          post({ type: 'paused', seq, step: gan.step() });
+          if (gan.divergedAt() == null && !deviceLost) await checkpoint('pause');
+        }).catch(() => {});
       }
     }
   },
