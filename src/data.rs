@@ -177,16 +177,26 @@ impl Mnist {
         mean_ink(&self.images)
     }
 
-    /// A `[batch, 784]` tensor of digits drawn uniformly (with replacement), pixels in [-1, 1].
-    pub fn random_batch(&self, batch: usize, rng: &mut StdRng, device: &Device) -> Tensor<2> {
+    /// A `[batch, 784]` tensor of digits drawn uniformly (with replacement), pixels in [-1, 1],
+    /// and their labels.
+    pub fn random_batch(
+        &self,
+        batch: usize,
+        rng: &mut StdRng,
+        device: &Device,
+    ) -> (Tensor<2>, Vec<u8>) {
         let mut bytes = Vec::with_capacity(batch * IMAGE_PIXELS);
+        let mut labels = Vec::with_capacity(batch);
         for _ in 0..batch {
-            bytes.extend_from_slice(self.image(rng.random_range(0..self.len())));
+            let i = rng.random_range(0..self.len());
+            bytes.extend_from_slice(self.image(i));
+            labels.push(self.label(i));
         }
-        Tensor::from_data(
+        let images = Tensor::from_data(
             TensorData::new(u8_to_pixels(&bytes), [batch, IMAGE_PIXELS]),
             device,
-        )
+        );
+        (images, labels)
     }
 }
 

@@ -13,6 +13,37 @@ pub fn normal_latents(n: usize, latent: usize, seed: u64) -> Vec<f32> {
     normal_vec(&mut rng, n * latent)
 }
 
+/// Generator inputs for `n` samples of `seed`: each row is z (`latent` values, the same as
+/// [`normal_latents`]) and, for a conditional generator (`classes` > 0), the one-hot label of
+/// digit `i % classes` — rows of ten show 0 to 9. Unconditional inputs are z alone.
+pub fn inputs(n: usize, latent: usize, classes: usize, seed: u64) -> Vec<f32> {
+    let z = normal_latents(n, latent, seed);
+    if classes == 0 {
+        return z;
+    }
+    let labels: Vec<u8> = (0..n).map(|i| (i % classes) as u8).collect();
+    with_labels(&z, &labels, latent, classes)
+}
+
+/// Rows of z (`latent` values each) followed by the one-hot of each row's label.
+pub fn with_labels(z: &[f32], labels: &[u8], latent: usize, classes: usize) -> Vec<f32> {
+    let mut out = Vec::with_capacity(labels.len() * (latent + classes));
+    for (row, &label) in z.chunks_exact(latent).zip(labels) {
+        out.extend_from_slice(row);
+        out.extend((0..classes).map(|c| if c == label as usize { 1.0 } else { 0.0 }));
+    }
+    out
+}
+
+/// One-hot rows for `labels`: a `[labels.len(), classes]` tensor on `device`.
+pub fn one_hot(labels: &[u8], classes: usize, device: &Device) -> Tensor<2> {
+    let mut values = vec![0f32; labels.len() * classes];
+    for (row, &label) in labels.iter().enumerate() {
+        values[row * classes + label as usize] = 1.0;
+    }
+    Tensor::from_data(TensorData::new(values, [labels.len(), classes]), device)
+}
+
 /// `len` standard-normal values from `rng` (Box–Muller; portable across platforms).
 pub fn normal_vec(rng: &mut StdRng, len: usize) -> Vec<f32> {
     let mut out = Vec::with_capacity(len + 1);
@@ -29,16 +60,11 @@ pub fn normal_vec(rng: &mut StdRng, len: usize) -> Vec<f32> {
     out
 }
 
-/// A `[n, latent]` tensor of seeded normal latents on `device`.
-pub fn latent_tensor(n: usize, latent: usize, seed: u64, device: &Device) -> Tensor<2> {
-    latents_from(&normal_latents(n, latent, seed), latent, device)
-}
-
-/// Row-major latent values (`len` a multiple of `latent`) as a `[len / latent, latent]` tensor.
-pub fn latents_from(values: &[f32], latent: usize, device: &Device) -> Tensor<2> {
-    let n = values.len() / latent;
+/// Row-major generator inputs (`len` a multiple of `width`) as a `[len / width, width]` tensor.
+pub fn latents_from(values: &[f32], width: usize, device: &Device) -> Tensor<2> {
+    let n = values.len() / width;
     Tensor::from_data(
-        TensorData::new(values[..n * latent].to_vec(), [n, latent]),
+        TensorData::new(values[..n * width].to_vec(), [n, width]),
         device,
     )
 }

@@ -32,6 +32,11 @@ pub struct GanConfig {
     /// Files written before this setting existed have none: 1.
     #[serde(default = "one")]
     pub pack: usize,
+    /// Digit classes the networks are conditioned on: 0 for an unconditional GAN, 10 for one
+    /// that is told which digit to draw (a one-hot label beside z in G, beside each image in
+    /// D). Files written before this setting existed have none: 0.
+    #[serde(default)]
+    pub classes: usize,
 }
 
 fn one() -> usize {
@@ -47,11 +52,18 @@ pub enum Preset {
     /// G z100→256→512→1024→784, D (784×2)→1024→512→256→1 on pairs of digits (PacGAN): the
     /// shipped pretrained network.
     Standard,
+    /// The tiny layers told which digit to draw: G (z100 + one-hot label)→256→784, D (784 +
+    /// label)→256→1. Measured to learn recognisable digits soonest per second of training:
+    /// the page's "Train from scratch" network ([`Preset::SCRATCH`]).
+    Conditional,
 }
 
 impl Preset {
     /// Every preset, in order of size.
-    pub const ALL: [Preset; 2] = [Preset::Tiny, Preset::Standard];
+    pub const ALL: [Preset; 3] = [Preset::Tiny, Preset::Conditional, Preset::Standard];
+
+    /// What "Train from scratch" trains in the page when no other preset was picked.
+    pub const SCRATCH: Preset = Preset::Conditional;
 
     /// The preset's network shape.
     pub fn config(self) -> GanConfig {
@@ -63,6 +75,7 @@ impl Preset {
             Preset::Standard => {
                 GanConfig::new(vec![256, 512, 1024], vec![1024, 512, 256]).with_pack(2)
             }
+            Preset::Conditional => Preset::Tiny.config().with_classes(crate::quality::CLASSES),
         }
     }
 
@@ -71,6 +84,7 @@ impl Preset {
         match self {
             Preset::Tiny => "tiny",
             Preset::Standard => "standard",
+            Preset::Conditional => "conditional",
         }
     }
 
@@ -90,12 +104,16 @@ impl std::str::FromStr for Preset {
         Preset::ALL
             .into_iter()
             .find(|p| p.name() == s)
-            .ok_or_else(|| crate::Error::Config(format!("unknown preset {s:?} (tiny, standard)")))
+            .ok_or_else(|| {
+                crate::Error::Config(format!(
+                    "unknown preset {s:?} (tiny, conditional, standard)"
+                ))
+            })
     }
 }
 
 impl GanConfig {
-    /// z of 100, LeakyReLU 0.2, no packing, and the given hidden widths.
+    /// z of 100, LeakyReLU 0.2, no packing, unconditional, and the given hidden widths.
     pub fn new(g_hidden: Vec<usize>, d_hidden: Vec<usize>) -> Self {
         Self {
             latent: 100,
@@ -103,6 +121,7 @@ impl GanConfig {
             d_hidden,
             leaky_slope: 0.2,
             pack: 1,
+            classes: 0,
         }
     }
 
@@ -111,28 +130,67 @@ impl GanConfig {
         Self { pack, ..self }
     }
 
+    /// The same networks told which of `classes` digits to draw (0 = unconditional).
+    pub fn with_classes(self, classes: usize) -> Self {
+        Self { classes, ..self }
+    }
+
+    /// Width of the generator's input: z, then the one-hot label when conditional.
+    pub fn input_width(&self) -> usize {
+        self.latent + self.classes
+    }
+
+    /// Width of D's last hidden layer: the features a conditional D projects its labels onto.
+    fn d_features(&self) -> usize {
+        self.d_hidden
+            .last()
+            .copied()
+            .unwrap_or(IMAGE_PIXELS * self.pack)
+    }
+
     /// Whether the two configs build the same generator (a generator file fits either).
     pub fn same_generator(&self, other: &GanConfig) -> bool {
         self.latent == other.latent
+            && self.classes == other.classes
             && self.g_hidden == other.g_hidden
             && self.leaky_slope == other.leaky_slope
     }
 
-    /// A one-line description such as `G 100→256→784, D 784→256→1 (tiny)`.
+    /// A one-line description such as `G 100→256→784, D 784→256→1 (tiny)`; a conditional
+    /// net shows its labels as `100+10`.
     pub fn describe(&self) -> String {
-        let chain = |v: Vec<usize>| v.iter().map(usize::to_string).collect::<Vec<_>>().join("→");
-        let mut g = vec![self.latent];
-        g.extend(&self.g_hidden);
+        let chain = |first: String, v: Vec<usize>| {
+            std::iter::once(first)
+                .chain(v.iter().map(usize::to_string))
+                .collect::<Vec<_>>()
+                .join("→")
+        };
+        let plus = |n: usize| match self.classes {
+            0 => n.to_string(),
+            k => format!("{n}+{k}"),
+        };
+        let mut g = self.g_hidden.clone();
         g.push(IMAGE_PIXELS);
-        let mut d = vec![IMAGE_PIXELS * self.pack];
-        d.extend(&self.d_hidden);
+        let mut d = self.d_hidden.clone();
         d.push(1);
+        let d_in = match self.pack {
+            1 => IMAGE_PIXELS.to_string(),
+            k => (IMAGE_PIXELS * k).to_string(),
+        };
         let name = Preset::of(self).map_or("custom", Preset::name);
         let pack = match self.pack {
             1 => String::new(),
             k => format!(" on packs of {k}"),
         };
-        format!("G {}, D {}{pack} ({name})", chain(g), chain(d))
+        let labels = match self.classes {
+            0 => "",
+            _ => ", labels projected onto D's last layer",
+        };
+        format!(
+            "G {}, D {}{pack}{labels} ({name})",
+            chain(plus(self.latent), g),
+            chain(d_in, d)
+        )
     }
 
     /// Checks the sizes before anything is allocated.
@@ -144,6 +202,13 @@ impl GanConfig {
             return Err(crate::Error::Config(format!(
                 "layer sizes must be between 1 and 16384: {}",
                 self.describe()
+            )));
+        }
+        if self.classes != 0 && self.classes != crate::quality::CLASSES {
+            return Err(crate::Error::Config(format!(
+                "classes must be 0 (unconditional) or {} (MNIST's digits), not {}",
+                crate::quality::CLASSES,
+                self.classes
             )));
         }
         if !(1..=8).contains(&self.pack) {
@@ -164,7 +229,7 @@ impl GanConfig {
         let params =
             |sizes: Vec<usize>| -> usize { sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum() };
         let g = params(
-            [self.latent]
+            [self.input_width()]
                 .into_iter()
                 .chain(self.g_hidden.iter().copied())
                 .chain([IMAGE_PIXELS])
@@ -176,7 +241,7 @@ impl GanConfig {
                 .chain(self.d_hidden.iter().copied())
                 .chain([1])
                 .collect(),
-        );
+        ) + self.classes * self.pack * self.d_features();
         if g + d > MAX_PARAMETERS {
             return Err(crate::Error::Config(format!(
                 "the network is too large ({} parameters, at most {MAX_PARAMETERS}): {}",
@@ -190,7 +255,7 @@ impl GanConfig {
     /// A generator with seeded initial weights.
     pub fn init_generator(&self, seed: u64, device: &Device) -> Generator {
         let (hidden, output, activation) = self.mlp(
-            self.latent,
+            self.input_width(),
             &self.g_hidden,
             IMAGE_PIXELS,
             seed ^ 0x6e6e_6572_6174_6f72,
@@ -200,22 +265,29 @@ impl GanConfig {
             hidden,
             output,
             activation,
+            classes: self.classes,
         }
     }
 
     /// A discriminator with seeded initial weights.
     pub fn init_discriminator(&self, seed: u64, device: &Device) -> Discriminator {
-        let (hidden, output, activation) = self.mlp(
-            IMAGE_PIXELS * self.pack,
-            &self.d_hidden,
-            1,
-            seed ^ 0x6469_7363_7269_6d73,
-            device,
-        );
+        let seed = seed ^ 0x6469_7363_7269_6d73;
+        let (hidden, output, activation) =
+            self.mlp(IMAGE_PIXELS * self.pack, &self.d_hidden, 1, seed, device);
+        // A projection discriminator (Miyato & Koyama 2018): the labels of a pack, one-hot,
+        // map to a vector whose dot product with D's last features is added to the logit.
+        let project = (self.classes > 0).then(|| {
+            let mut rng = StdRng::seed_from_u64(seed ^ 0x7072_6f6a);
+            let widths = [self.classes * self.pack, self.d_features()];
+            let mut layer = linear_stack(&widths, &mut rng, device).remove(0);
+            layer.bias = None;
+            layer
+        });
         Discriminator {
             hidden,
             output,
             activation,
+            project,
         }
     }
 
@@ -270,22 +342,37 @@ pub struct Generator {
     hidden: Vec<Linear>,
     output: Linear,
     activation: LeakyRelu,
+    /// Digit classes it is conditioned on (0 = none): not stored in records, set by the config.
+    #[module(skip)]
+    classes: usize,
 }
 
 impl Generator {
-    /// `z`: `[batch, latent]` → images `[batch, 784]`, `tanh` pixels in [-1, 1] (-1 = background).
-    pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
+    /// `input`: `[batch, latent + classes]` (z, then the one-hot label of a conditional net:
+    /// see [`crate::latent::inputs`]) → images `[batch, 784]`, `tanh` pixels in [-1, 1]
+    /// (-1 = background).
+    pub fn forward(&self, input: Tensor<2>) -> Tensor<2> {
         let x = self
             .hidden
             .iter()
-            .fold(z, |x, layer| self.activation.forward(layer.forward(x)));
+            .fold(input, |x, layer| self.activation.forward(layer.forward(x)));
         activation::tanh(self.output.forward(x))
     }
 
-    /// Size of the latent vector this generator takes.
-    pub fn latent(&self) -> usize {
+    /// Width of the input this generator takes: z, plus the label's one-hot when conditional.
+    pub fn input_width(&self) -> usize {
         let first = self.hidden.first().unwrap_or(&self.output);
         first.weight.val().dims()[0]
+    }
+
+    /// Size of the latent vector z (the input without the label).
+    pub fn latent(&self) -> usize {
+        self.input_width() - self.classes
+    }
+
+    /// Digit classes it draws on request (0 = unconditional).
+    pub fn classes(&self) -> usize {
+        self.classes
     }
 }
 
@@ -295,20 +382,32 @@ pub struct Discriminator {
     hidden: Vec<Linear>,
     output: Linear,
     activation: LeakyRelu,
+    /// A conditional D's label projection: one-hot labels of a pack → a vector in the space
+    /// of the last hidden features (no bias). None for an unconditional D.
+    project: Option<Linear>,
 }
 
 impl Discriminator {
-    /// `images`: `[batch, 784]` in [-1, 1] → logits `[batch / pack, 1]`, one per pack of
-    /// consecutive images (`batch` a multiple of [`pack`](Self::pack)).
-    pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
+    /// `images`: `[batch, 784]` in [-1, 1], with their one-hot `labels` `[batch, classes]`
+    /// when conditional → logits `[batch / pack, 1]`, one per pack of consecutive images
+    /// (`batch` a multiple of [`pack`](Self::pack)).
+    pub fn forward(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
         let [batch, pixels] = images.dims();
         let pack = self.pack();
         let packed = images.reshape([batch / pack, pixels * pack]);
-        let x = self
+        let features = self
             .hidden
             .iter()
             .fold(packed, |x, layer| self.activation.forward(layer.forward(x)));
-        self.output.forward(x)
+        let logits = self.output.forward(features.clone());
+        match (&self.project, labels) {
+            (Some(project), Some(labels)) => {
+                let [_, classes] = labels.dims();
+                let labels = labels.reshape([batch / pack, classes * pack]);
+                logits + (project.forward(labels) * features).sum_dim(1)
+            }
+            _ => logits,
+        }
     }
 
     /// Images judged together, read off the first layer's width.
@@ -325,9 +424,14 @@ impl Generator {
     }
 
     /// Images for the latent vectors of `seed`: `[n, 784]`, pixels in [-1, 1]. Same seed, same
-    /// latents on every device (see [`crate::latent`]).
+    /// latents on every device (see [`crate::latent`]); a conditional generator draws the
+    /// digits 0, 1, …, 9, 0, 1, … in turn.
     pub fn sample(&self, n: usize, seed: u64) -> Tensor<2> {
-        let z = crate::latent::latent_tensor(n, self.latent(), seed, &self.device());
-        self.forward(z)
+        let input = crate::latent::inputs(n, self.latent(), self.classes, seed);
+        self.forward(crate::latent::latents_from(
+            &input,
+            self.input_width(),
+            &self.device(),
+        ))
     }
 }

@@ -8,10 +8,10 @@
 mod common;
 
 use ganvas::data::Mnist;
+use ganvas::judge;
 use ganvas::model::{GanConfig, IMAGE_PIXELS, Preset};
 use ganvas::train::{TrainConfig, Trainer};
 use ganvas::weights::{self, WeightsFile};
-use ganvas::{judge, latent};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -160,8 +160,7 @@ fn load_everything(bytes: &[u8], gan: &GanConfig) -> String {
     }
     if let Ok(g) = weights::load_generator(bytes, gan, &device) {
         // What loaded must run: a sample of the right size.
-        let z = latent::latent_tensor(2, gan.latent, 0, &device);
-        assert_eq!(g.forward(z).dims(), [2, IMAGE_PIXELS]);
+        assert_eq!(g.sample(2, 0).dims(), [2, IMAGE_PIXELS]);
     }
     let judged = judge::load_judge(bytes, &device).is_ok();
     match weights::load_checkpoint(bytes, &device) {

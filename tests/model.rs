@@ -41,6 +41,16 @@ fn every_layer_has_the_preset_shape() {
             vec![2 * 784, 1024, 512, 256, 1], // D judges pairs of digits
         ),
     ];
+    let conditional = Preset::Conditional.config();
+    // Told the digit: a one-hot label beside z; D projects it onto its last features (a
+    // 10×256 matrix, no bias, after the layers).
+    assert_eq!(
+        shapes(&conditional.init_generator(1, &device)),
+        expected(&[110, 256, 784])
+    );
+    let mut d = expected(&[784, 256, 1]);
+    d.push(vec![10, 256]);
+    assert_eq!(shapes(&conditional.init_discriminator(1, &device)), d);
     for (preset, g, d) in cases {
         let config = preset.config();
         assert_eq!(
@@ -76,7 +86,9 @@ fn forward_shapes_and_ranges() {
             px.iter().all(|p| (-1.0..=1.0).contains(p)),
             "tanh output in [-1, 1]"
         );
-        assert_eq!(d.forward(images).dims(), [6 / config.pack, 1]);
+        let labels = (config.classes > 0)
+            .then(|| ganvas::latent::one_hot(&[0, 1, 2, 3, 4, 5], config.classes, &device));
+        assert_eq!(d.forward(images, labels).dims(), [6 / config.pack, 1]);
     }
 }
 
@@ -103,6 +115,15 @@ fn presets_parse_and_describe() {
         Preset::Standard.config().describe(),
         "G 100→256→512→1024→784, D 1568→1024→512→256→1 on packs of 2 (standard)"
     );
+    assert_eq!(
+        Preset::Conditional.config().describe(),
+        "G 100+10→256→784, D 784→256→1, labels projected onto D's last layer (conditional)"
+    );
+    assert_eq!(
+        "conditional".parse::<Preset>().unwrap(),
+        Preset::Conditional
+    );
     assert!(GanConfig::new(vec![0], vec![4]).validate().is_err());
+    assert!(Preset::Tiny.config().with_classes(3).validate().is_err());
     assert!(Preset::Tiny.config().with_pack(9).validate().is_err());
 }

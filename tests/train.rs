@@ -191,7 +191,7 @@ fn packed_discriminator_trains_resumes_and_refuses_odd_batches() {
     // D scores pairs: 64 digits → 32 logits.
     let logits = trainer
         .discriminator()
-        .forward(Tensor::zeros([64, ganvas::IMAGE_PIXELS], &device));
+        .forward(Tensor::zeros([64, ganvas::IMAGE_PIXELS], &device), None);
     assert_eq!(logits.dims(), [32, 1]);
     let steps: Vec<_> = (0..5).map(|_| trainer.train_step(data)).collect();
     assert!(
