@@ -14,6 +14,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Latent seed of the digits the page's quality meter judges (and the tests that stand for
+/// it): the same digits every time, so that scores over training steps compare like with like.
+pub const SCORE_SEED: u64 = 0x5c07e;
+
+/// Digits the page's quality meter judges each time: the judge file stores real MNIST's
+/// baseline at this size.
+pub const SCORE_N: usize = 500;
+
 /// Digit classes.
 pub const CLASSES: usize = 10;
 

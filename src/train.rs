@@ -7,13 +7,13 @@
 use crate::data::Mnist;
 use crate::ema::Ema;
 use crate::error::{Error, Result};
-use crate::latent::normal_vec;
+use crate::latent::{latents_from, normal_vec, one_hot, with_labels};
 use crate::model::{Discriminator, GanConfig, Generator};
 use burn::module::{Module, ModuleMapper, Param};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::activation;
-use rand::{SeedableRng, rngs::StdRng};
+use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde::{Deserialize, Serialize};
 
 /// Training hyper-parameters; all can change between steps.
@@ -35,15 +35,88 @@ pub struct TrainConfig {
 }
 
 impl Default for TrainConfig {
+    /// The classic recipe.
     fn default() -> Self {
-        Self {
-            batch_size: 64,
-            lr_g: 2e-4,
-            lr_d: 2e-4,
-            beta_1: 0.5,
-            real_label: 1.0,
-            ema: 0.0,
+        Recipe::Classic.config()
+    }
+}
+
+/// Named sets of training settings: the one place their values live. The CLI takes them as
+/// `--recipe`, the page's "Train from scratch" uses [`Recipe::SCRATCH`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Recipe {
+    /// The DCGAN paper's settings (Adam 2·10⁻⁴, β1 0.5), plain labels, the live generator:
+    /// what ganvas trained with before the fast recipe was measured.
+    Classic,
+    /// Settings measured to draw recognisable digits soonest per second of training
+    /// (BENCHMARKS.md, "Digits in a minute").
+    Fast,
+}
+
+impl Recipe {
+    /// Every recipe.
+    pub const ALL: [Recipe; 2] = [Recipe::Classic, Recipe::Fast];
+
+    /// What "Train from scratch" uses in the page.
+    pub const SCRATCH: Recipe = Recipe::Fast;
+
+    /// The recipe's settings.
+    pub fn config(self) -> TrainConfig {
+        match self {
+            Recipe::Classic => TrainConfig {
+                batch_size: 64,
+                lr_g: 2e-4,
+                lr_d: 2e-4,
+                beta_1: 0.5,
+                real_label: 1.0,
+                ema: 0.0,
+            },
+            // Measured on the conditional net (BENCHMARKS.md, "Digits in a minute"): 15× the
+            // classic rate learns digits in a few hundred steps, the one-sided label keeps D
+            // from racing ahead at that rate, and the average's decay starts low and ramps up
+            // towards 0.999 with the step (see `Ema::update`), so it follows G early and
+            // smooths it later.
+            Recipe::Fast => TrainConfig {
+                lr_g: 3e-3,
+                lr_d: 3e-3,
+                real_label: 0.9,
+                ema: 0.999,
+                ..Recipe::Classic.config()
+            },
         }
+    }
+
+    /// The lowercase name, as used on the command line and in the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Recipe::Classic => "classic",
+            Recipe::Fast => "fast",
+        }
+    }
+
+    /// Its settings in words, e.g. for the page's tooltips.
+    pub fn describe(self) -> String {
+        let c = self.config();
+        let ema = match c.ema {
+            0.0 => "the live G".to_string(),
+            d => format!("a moving average of G ramping up to {d}"),
+        };
+        format!(
+            "Adam {:e}/{:e} (G/D, β1 {}), batch {}, real label {}, {ema}",
+            c.lr_g, c.lr_d, c.beta_1, c.batch_size, c.real_label
+        )
+    }
+}
+
+impl std::str::FromStr for Recipe {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Recipe::ALL
+            .into_iter()
+            .find(|r| r.name() == s)
+            .ok_or_else(|| Error::Config(format!("unknown recipe {s:?} (classic, fast)")))
     }
 }
 
@@ -289,10 +362,13 @@ impl Trainer {
             StdRng::seed_from_u64(self.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ self.step);
 
         // Discriminator: real and fake digits in one forward pass.
-        let real = data.random_batch(batch, &mut rng, &self.device);
-        let z = self.latents(&mut rng, batch);
+        let (real, real_labels) = data.random_batch(batch, &mut rng, &self.device);
+        let (z, fake_labels) = self.latents(&mut rng, batch);
         let fake = self.generator.forward(z).detach();
-        let logits = self.discriminator.forward(Tensor::cat(vec![real, fake], 0));
+        let labels = self.labels([real_labels, fake_labels].concat());
+        let logits = self
+            .discriminator
+            .forward(Tensor::cat(vec![real, fake], 0), labels);
         let packs = batch / self.gan.pack;
         let logits_real = logits.clone().slice(0..packs);
         let logits_fake = logits.slice(packs..2 * packs);
@@ -306,10 +382,13 @@ impl Trainer {
             .step(self.config.lr_d, self.discriminator.clone(), grads);
 
         // Generator: fresh latents, non-saturating loss -log D(G(z)).
-        let z = self.latents(&mut rng, batch);
+        let (z, fake_labels) = self.latents(&mut rng, batch);
         // D is frozen here: gradients flow through it to G, but its weights' own are skipped.
         let frozen = self.discriminator.clone().no_grad();
-        let g_loss = bce_with_logits(frozen.forward(self.generator.forward(z)), 1.0);
+        let g_loss = bce_with_logits(
+            frozen.forward(self.generator.forward(z), self.labels(fake_labels)),
+            1.0,
+        );
         if self.hold_generator > 0 {
             // A discriminator that has not learnt yet only gives G noise to follow.
             self.hold_generator -= 1;
@@ -339,9 +418,23 @@ impl Trainer {
         }
     }
 
-    fn latents(&self, rng: &mut StdRng, n: usize) -> Tensor<2> {
-        let z = normal_vec(rng, n * self.gan.latent);
-        Tensor::from_data(TensorData::new(z, [n, self.gan.latent]), &self.device)
+    /// `n` generator inputs and the labels they ask for: z from `rng`, and for a conditional
+    /// net a label drawn uniformly for each (one-hot beside z). An unconditional net draws no
+    /// labels, so its batches are what they were before conditioning existed.
+    fn latents(&self, rng: &mut StdRng, n: usize) -> (Tensor<2>, Vec<u8>) {
+        let (latent, classes) = (self.gan.latent, self.gan.classes);
+        let z = normal_vec(rng, n * latent);
+        if classes == 0 {
+            return (latents_from(&z, latent, &self.device), Vec::new());
+        }
+        let labels: Vec<u8> = (0..n).map(|_| rng.random_range(0..classes) as u8).collect();
+        let input = with_labels(&z, &labels, latent, classes);
+        (latents_from(&input, latent + classes, &self.device), labels)
+    }
+
+    /// The one-hot labels D is told, when the net is conditional.
+    fn labels(&self, labels: Vec<u8>) -> Option<Tensor<2>> {
+        (self.gan.classes > 0).then(|| one_hot(&labels, self.gan.classes, &self.device))
     }
 
     /// Everything needed to resume: the networks, the optimizers' moments, seed and step.

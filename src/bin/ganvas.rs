@@ -9,7 +9,7 @@ use ganvas::data::Mnist;
 use ganvas::judge::{self, Judged};
 use ganvas::judge_train::{self, JudgeTraining};
 use ganvas::quality::Score;
-use ganvas::train::{StepStats, TrainConfig, Trainer};
+use ganvas::train::{Recipe, StepStats, TrainConfig, Trainer};
 use ganvas::{Error, GanConfig, Preset, Result, grid, latent, weights};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -99,7 +99,7 @@ struct EvalArgs {
 
 #[derive(clap::Args)]
 struct TrainArgs {
-    /// Network preset: tiny or standard.
+    /// Network preset: tiny, conditional (tiny told the digit) or standard.
     #[arg(long, default_value = "standard")]
     preset: String,
     /// Training iterations (one D step and one G step each).
@@ -114,26 +114,34 @@ struct TrainArgs {
     /// Training data written by pkg-scripts/data.
     #[arg(long, default_value = "www/data/mnist-train.gz")]
     data: PathBuf,
-    /// Batch size.
-    #[arg(long, default_value_t = 64)]
-    batch: usize,
-    /// Generator learning rate [default: 2e-4]. Given with --resume, it replaces the
+    /// Training settings to start from: classic (Adam 2e-4, the live G) or fast (the page's
+    /// "Train from scratch": Adam 3e-3, real label 0.9, moving average ramping up to 0.999).
+    /// The flags below override single settings.
+    #[arg(long, default_value = "classic")]
+    recipe: String,
+    /// Generator learning rate [default: the recipe's]. Given with --resume, it replaces the
     /// checkpoint's from here on (a second, slower phase of training).
     #[arg(long)]
     lr_g: Option<f64>,
-    /// Discriminator learning rate [default: 2e-4]. Given with --resume, as --lr-g.
+    /// Discriminator learning rate [default: the recipe's]. Given with --resume, as --lr-g.
     #[arg(long)]
     lr_d: Option<f64>,
-    /// Target for real digits in D's loss (0.9 = one-sided label smoothing).
-    #[arg(long, default_value_t = 1.0)]
-    real_label: f32,
+    /// Target for real digits in D's loss (0.9 = one-sided label smoothing) [default: the
+    /// recipe's].
+    #[arg(long)]
+    real_label: Option<f32>,
+
     /// Digits D judges together (PacGAN; 2 fights mode collapse). Default: the preset's
     /// (tiny 1, standard 2). Fresh runs only.
     #[arg(long)]
     pack: Option<usize>,
-    /// Sample from a moving average of G's weights with this decay (0 = off; 0.999 typical).
-    #[arg(long, default_value_t = 0.0)]
-    ema: f32,
+    /// Sample from a moving average of G's weights with this decay (0 = off) [default: the
+    /// recipe's].
+    #[arg(long)]
+    ema: Option<f32>,
+    /// Batch size [default: the recipe's].
+    #[arg(long)]
+    batch: Option<usize>,
     /// Save a checkpoint every this many iterations (0 = only at the end).
     #[arg(long, default_value_t = 1000)]
     checkpoint_every: u64,
@@ -231,10 +239,11 @@ fn generate_chunks(
     seed: u64,
     mut each: impl FnMut(burn::prelude::Tensor<2>) -> Result<()>,
 ) -> Result<()> {
-    let latent = generator.latent();
+    let width = generator.input_width();
     let device = generator.device();
-    for chunk in latent::normal_latents(n, latent, seed).chunks(1000 * latent) {
-        each(generator.forward(latent::latents_from(chunk, latent, &device)))?;
+    let inputs = latent::inputs(n, generator.latent(), generator.classes(), seed);
+    for chunk in inputs.chunks(1000 * width) {
+        each(generator.forward(latent::latents_from(chunk, width, &device)))?;
     }
     Ok(())
 }
@@ -281,13 +290,14 @@ fn train(args: TrainArgs) -> Result<()> {
             trainer
         }
         None => {
+            let recipe = args.recipe.parse::<Recipe>()?.config();
             let config = TrainConfig {
-                batch_size: args.batch,
-                lr_g: args.lr_g.unwrap_or(2e-4),
-                lr_d: args.lr_d.unwrap_or(2e-4),
-                real_label: args.real_label,
-                ema: args.ema,
-                ..TrainConfig::default()
+                batch_size: args.batch.unwrap_or(recipe.batch_size),
+                lr_g: args.lr_g.unwrap_or(recipe.lr_g),
+                lr_d: args.lr_d.unwrap_or(recipe.lr_d),
+                real_label: args.real_label.unwrap_or(recipe.real_label),
+                ema: args.ema.unwrap_or(recipe.ema),
+                ..recipe
             };
             let gan = preset.config();
             let pack = args.pack.unwrap_or(gan.pack);
