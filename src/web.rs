@@ -8,9 +8,9 @@ use crate::data::Mnist;
 use crate::error::Error;
 use crate::judge::{self, Judge};
 use crate::latent;
-use crate::model::Preset;
-use crate::quality::Reference;
-use crate::train::{StepStats, TrainConfig, Trainer};
+use crate::model::{Generator, Preset};
+use crate::quality::{Reference, SCORE_SEED};
+use crate::train::{Recipe, StepStats, TrainConfig, Trainer};
 use crate::weights;
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::prelude::*;
@@ -32,7 +32,7 @@ fn js_err(e: impl std::fmt::Display) -> JsError {
 struct Options {
     /// "auto" (default), "webgpu" or "cpu" (also "flex" / "ndarray" to pick the CPU backend).
     backend: Option<String>,
-    /// "tiny" or "standard" (default).
+    /// "tiny", "conditional" or "standard" (default).
     preset: Option<String>,
     /// Seed of the initial weights and of the training batches.
     seed: Option<f64>,
@@ -209,15 +209,13 @@ pub struct Ganvas {
     last_good: Option<Trainer>,
     /// The step at which a loss came back NaN or infinite; training refuses to go on from it.
     diverged: Option<u64>,
+    /// Draw and score the generator being trained even when a moving average is kept.
+    live: bool,
 }
 
 /// Steps between in-memory snapshots. A snapshot shares its tensors with the live trainer
 /// until training replaces them, so it costs one copy of the weights and Adam's moments.
 const SNAPSHOT_EVERY: u64 = 100;
-
-/// Latent seed of the digits `score` judges: the same digits every time, so that scores over
-/// training steps compare like with like.
-const SCORE_SEED: u64 = 0x5c07e;
 
 fn to_js(value: &impl Serialize) -> Result<JsValue, JsError> {
     value
@@ -254,6 +252,7 @@ impl Ganvas {
             judge: None,
             last_good: None,
             diverged: None,
+            live: false,
         })
     }
 
@@ -263,16 +262,36 @@ impl Ganvas {
         to_js(&self.info)
     }
 
-    /// The network preset ("tiny", "standard").
+    /// What "Train from scratch" trains unless told otherwise, and the recipes:
+    /// `{preset, recipe, recipes: {name: description}}`.
+    pub fn defaults() -> Result<JsValue, JsError> {
+        let recipes: serde_json::Map<String, serde_json::Value> = Recipe::ALL
+            .iter()
+            .map(|r| (r.name().to_string(), r.describe().into()))
+            .collect();
+        to_js(&serde_json::json!({
+            "preset": Preset::SCRATCH.name(),
+            "recipe": Recipe::SCRATCH.name(),
+            "recipes": recipes,
+        }))
+    }
+
+    /// Digit classes the generator draws on request (0 = unconditional): a conditional net's
+    /// `latents` end in a one-hot label of this many values.
+    pub fn classes(&self) -> usize {
+        self.trainer.gan.classes
+    }
+
+    /// The network preset ("tiny", "conditional", "standard").
     pub fn preset(&self) -> String {
         Preset::of(&self.trainer.gan)
             .map_or("custom", Preset::name)
             .into()
     }
 
-    /// Size of the latent vectors `generate` takes.
+    /// Size of the vectors `generate` takes (z, plus the one-hot label of a conditional net).
     pub fn latent(&self) -> usize {
-        self.trainer.gan.latent
+        self.trainer.gan.input_width()
     }
 
     /// Iterations trained since the last reset (or those behind loaded weights).
@@ -286,18 +305,63 @@ impl Ganvas {
         self.trainer.generator_hold() as f64
     }
 
-    /// Starts again from fresh random weights: `preset` ("tiny"/"standard"), `seed`.
-    pub fn reset(&mut self, preset: &str, seed: f64) -> Result<(), JsError> {
-        let preset: Preset = preset.parse().map_err(js_err)?;
-        // From scratch, samples show the live generator: an average would lag what is learnt.
-        let config = TrainConfig {
-            ema: 0.0,
-            ..self.trainer.config.clone()
+    /// Starts again from fresh random weights: `preset` ("tiny"/"conditional"/"standard"),
+    /// `seed`, and the `recipe` ("fast"/"classic") whose settings replace the current ones.
+    /// Without a preset or recipe, the from-scratch defaults ([`Preset::SCRATCH`],
+    /// [`Recipe::SCRATCH`]).
+    pub fn reset(
+        &mut self,
+        preset: Option<String>,
+        seed: f64,
+        recipe: Option<String>,
+    ) -> Result<(), JsError> {
+        let preset = match preset {
+            Some(name) => name.parse().map_err(js_err)?,
+            None => Preset::SCRATCH,
         };
-        self.trainer = Trainer::new(preset.config(), config, seed.max(0.0) as u64, &self.device)
-            .map_err(js_err)?;
+        let recipe = match recipe {
+            Some(name) => name.parse().map_err(js_err)?,
+            None => Recipe::SCRATCH,
+        };
+        self.trainer = Trainer::new(
+            preset.config(),
+            recipe.config(),
+            seed.max(0.0) as u64,
+            &self.device,
+        )
+        .map_err(js_err)?;
         self.forget_snapshots();
         Ok(())
+    }
+
+    /// Which generator `generate`, `sample` and `score` use: the moving average of G
+    /// (`live` false, the default when one is kept) or the generator being trained.
+    #[wasm_bindgen(js_name = setLive)]
+    pub fn set_live(&mut self, live: bool) {
+        self.live = live;
+    }
+
+    /// What the digits show: "average" (the moving average of G) or "live" (G itself).
+    pub fn view(&self) -> String {
+        if self.shows_average() {
+            "average"
+        } else {
+            "live"
+        }
+        .into()
+    }
+
+    fn shows_average(&self) -> bool {
+        !self.live && self.trainer.ema().is_some()
+    }
+
+    /// The generator whose digits are drawn and scored.
+    fn shown(&self) -> &Generator {
+        if self.shows_average() {
+            self.trainer.sampler()
+        } else {
+            self.trainer.generator()
+        }
     }
 
     /// Gives the training digits: the decompressed `mnist-train.gz` bundle (images IDX then
@@ -341,10 +405,13 @@ impl Ganvas {
         Ok(())
     }
 
-    /// Current `{batchSize, lrG, lrD}`.
+    /// Current `{batchSize, lrG, lrD, realLabel, ema, view}`.
     pub fn settings(&self) -> Result<JsValue, JsError> {
         let c = &self.trainer.config;
-        let v = serde_json::json!({"batchSize": c.batch_size, "lrG": c.lr_g, "lrD": c.lr_d});
+        let v = serde_json::json!({
+            "batchSize": c.batch_size, "lrG": c.lr_g, "lrD": c.lr_d,
+            "realLabel": c.real_label, "ema": c.ema, "view": self.view(),
+        });
         to_js(&v)
     }
 
@@ -388,16 +455,17 @@ impl Ganvas {
         to_js(&out)
     }
 
-    /// Digits for given latent vectors (`n × latent()` values): `n × 784` bytes, 0 = background.
+    /// Digits for given generator inputs (`n × latent()` values: z, then a one-hot label for
+    /// a conditional net): `n × 784` bytes, 0 = background.
     pub async fn generate(&self, z: Vec<f32>) -> Result<Vec<u8>, JsError> {
-        let latent = self.trainer.gan.latent;
+        let latent = self.trainer.gan.input_width();
         if z.is_empty() || !z.len().is_multiple_of(latent) {
             return Err(js_err(format!(
                 "z has {} values, not a multiple of the latent size {latent}",
                 z.len()
             )));
         }
-        let generator = self.trainer.sampler();
+        let generator = self.shown();
         let z = latent::latents_from(&z, latent, &generator.device());
         latent::images_to_u8_async(generator.forward(z))
             .await
@@ -406,13 +474,14 @@ impl Ganvas {
 
     /// `n` digits from the latent vectors of `seed` (the same as `ganvas sample --seed`).
     pub async fn sample(&self, n: usize, seed: f64) -> Result<Vec<u8>, JsError> {
-        let z = latent::normal_latents(n, self.trainer.gan.latent, seed.max(0.0) as u64);
-        self.generate(z).await
+        self.generate(self.latents(n, seed)).await
     }
 
-    /// Seeded standard-normal latent vectors, `n × latent()` values, for `generate`.
+    /// The generator inputs of `seed`, `n × latent()` values, for `generate`: the same vectors
+    /// as `ganvas sample --seed` (seeded normal z; a conditional net's labels 0–9 in turn).
     pub fn latents(&self, n: usize, seed: f64) -> Vec<f32> {
-        latent::normal_latents(n, self.trainer.gan.latent, seed.max(0.0) as u64)
+        let gan = &self.trainer.gan;
+        latent::inputs(n, gan.latent, gan.classes, seed.max(0.0) as u64)
     }
 
     /// Loads the digit judge (`judge.ganvas`) that `score` uses. Returns what real MNIST
@@ -433,9 +502,9 @@ impl Ganvas {
         to_js(&summary)
     }
 
-    /// Judges `n` digits (2–10000) from the sampler, always from the same latent vectors:
-    /// `{step, n, digitScore, classShares, frechet, ink}`, Fréchet distance measured to the
-    /// MNIST test set.
+    /// Judges `n` digits (2–10000) from the generator the grid shows, always from the same
+    /// latent vectors: `{step, view, n, digitScore, classShares, frechet, ink}`, Fréchet
+    /// distance measured to the MNIST test set.
     pub async fn score(&self, n: usize) -> Result<JsValue, JsError> {
         let (judge, reference) = self
             .judge
@@ -444,14 +513,13 @@ impl Ganvas {
         if !(2..=10_000).contains(&n) {
             return Err(js_err(format!("score takes 2 to 10000 digits, not {n}")));
         }
-        let generator = self.trainer.sampler();
-        let z = latent::latent_tensor(n, self.trainer.gan.latent, SCORE_SEED, &generator.device());
         let judged = judge
-            .judge_async(generator.forward(z))
+            .judge_async(self.shown().sample(n, SCORE_SEED))
             .await
             .map_err(js_err)?;
         let mut out = js_score(&judged.score(&reference.test));
         out["step"] = self.trainer.step().into();
+        out["view"] = self.view().into();
         to_js(&out)
     }
 

@@ -1,4 +1,4 @@
-// <ganvas-demo mode="train|explore" preset="standard|tiny" backend="auto|webgpu|cpu"
+// <ganvas-demo mode="train|explore" preset="standard|tiny|conditional" backend="auto|webgpu|cpu"
 //              weights="url|none" seed="0" score-every="500" checkpoint-every="500"
 //              background="pause|throttle|run">
 // One tag: a GAN on MNIST that opens with pretrained digits, trains in the browser (in a Web
@@ -11,8 +11,7 @@ import { drawChart, drawDigits, drawHistogram, drawQuality } from './draw.js';
 import { loadRun, removeRun, saveRun } from './store.js';
 
 const here = (path) => new URL(path, import.meta.url).href;
-const GRID = 8; // 8×8 digits from fixed latent vectors
-const GRID_SEED = 20240;
+const GRID_ROWS = 8; // the grid's columns and latent vectors come from the worker
 const SLIDERS = 8;
 
 const TEMPLATE = `
@@ -24,15 +23,17 @@ const TEMPLATE = `
   <div class="row">
     <figure class="samples">
       <canvas class="grid" width="224" height="224" title="Click a digit to explore it; shift-click a second to morph"></canvas>
-      <figcaption>Step <b class="step">0</b> · <span class="speed">–</span></figcaption>
+      <figcaption>Step <b class="step">0</b> · <span class="elapsed" title="Training time since this run started">0 s</span> · <span class="speed">–</span> · <span class="shown"></span></figcaption>
     </figure>
     <div class="train-only panel">
       <div class="buttons">
         <button class="train" type="button">Train</button>
         <button class="step-once" type="button">Step</button>
-        <button class="reset" type="button" title="Fresh random weights">Train from scratch</button>
+        <button class="reset" type="button" title="Fresh random weights, trained at once with the chosen recipe">Train from scratch</button>
       </div>
-      <label>Preset <select class="preset"><option value="tiny" title="G 100→256→784, D 784→256→1">tiny</option><option value="standard" title="G 100→256→512→1024→784, D (2×784)→1024→512→256→1 on pairs of digits">standard</option></select></label>
+      <label>Preset <select class="preset"><option value="conditional" title="G (100 + digit label)→256→784, D (784 + label)→256→1: told which digit to draw; learns fastest">conditional</option><option value="tiny" title="G 100→256→784, D 784→256→1">tiny</option><option value="standard" title="G 100→256→512→1024→784, D (2×784)→1024→512→256→1 on pairs of digits">standard</option></select></label>
+      <label>Recipe <select class="recipe" title="Settings Train from scratch starts with"><option value="fast">fast</option><option value="classic">classic</option></select></label>
+      <label>Show <select class="view" title="Which generator the grid shows and the meter scores"><option value="average">average of G</option><option value="live">live G</option></select></label>
       <label>Backend <select class="backend-select"><option value="auto">auto</option><option value="webgpu">WebGPU</option><option value="cpu">CPU</option></select></label>
       <label>Batch size <input class="batch" type="number" min="1" max="1024" step="1" value="64"></label>
       <label>G learning rate <input class="lr-g" type="number" min="0.00001" max="0.01" step="0.00005" value="0.0002"></label>
@@ -124,12 +125,11 @@ export class GanvasDemo extends HTMLElement {
     this.$('.background').value = this.background();
     this.wire();
     this.offerResume();
-    this.start({
-      backend: this.getAttribute('backend') || 'auto',
-      preset: this.getAttribute('preset') || 'standard',
-      seed: Number(this.getAttribute('seed') || 0),
-      weights: this.weightsUrl(this.getAttribute('preset') || 'standard'),
-    });
+    const preset = this.getAttribute('preset') || 'standard';
+    const weights = this.weightsUrl(preset);
+    // Opened on fresh weights, the preset is the embedder's choice: Train from scratch keeps it.
+    this.presetPicked = !weights;
+    this.start({ backend: this.getAttribute('backend') || 'auto', preset, seed: Number(this.getAttribute('seed') || 0), weights });
   }
 
   /** Steps between quality scores (the `score-every` attribute; 0 turns the meter off). */
@@ -227,6 +227,10 @@ export class GanvasDemo extends HTMLElement {
 
   start(init) {
     this.worker?.terminate();
+    // The old worker will never answer: its pending requests (a grid being drawn) end now,
+    // or the grid would wait for them forever.
+    for (const resolve of this.requests.values()) resolve(null);
+    this.requests.clear();
     const worker = new Worker(here('worker.js'), { type: 'module' });
     this.worker = worker;
     // A replaced worker's last messages (sent before it was stopped) are not this model's.
@@ -253,10 +257,16 @@ export class GanvasDemo extends HTMLElement {
         this.scores = [];
         this.drawQuality();
         this.$('.grid').classList.remove('stale');
-        this.gridZ = null;
+        this.gridZ = msg.grid.z;
+        this.gridCols = msg.grid.cols;
+        this.defaults = msg.defaults;
+        for (const option of this.$('.recipe').options) option.title = msg.defaults.recipes[option.value] ?? '';
+        this.elapsed = { ms: 0, since: this.running ? performance.now() : null };
         this.selected = this.target = null;
+        this.$('.explore').classList.remove('active');
         this.$('.preset').value = msg.preset;
         this.showSettings(msg.settings);
+        this.showElapsed();
         const adapter = msg.info.adapter ? ` (${[msg.info.adapter.vendor, msg.info.adapter.architecture].filter(Boolean).join(' ') || 'unknown adapter'}${msg.info.adapter.isFallbackAdapter ? ', software fallback' : ''})` : '';
         this.$('.backend').textContent = `${msg.info.backend === 'webgpu' ? 'WebGPU' : 'CPU'}${adapter}`;
         // After a lost GPU or a crash, the line says why training moved, not just what runs.
@@ -286,6 +296,7 @@ export class GanvasDemo extends HTMLElement {
         this.step = msg.step;
         this.$('.step').textContent = msg.step.toLocaleString('en');
         this.$('.speed').textContent = `${(1000 / msg.msPerStep).toFixed(1)} steps/s · ${msg.msPerStep.toFixed(1)} ms/step`;
+        this.showElapsed();
         this.drawChart();
         if (msg.diverged) break; // the digits of a diverged generator are not worth drawing
         this.redraw();
@@ -338,6 +349,7 @@ export class GanvasDemo extends HTMLElement {
       case 'memory': this.requests.get(msg.id)?.(msg.memory); this.requests.delete(msg.id); break;
       case 'status': this.setMessage(msg.text); break;
       case 'settings': this.showSettings(msg.settings); break;
+      case 'view': this.showSettings(msg.settings); this.redraw(); break;
       case 'loaded':
         this.forgetRun();
         this.step = msg.step;
@@ -426,6 +438,22 @@ export class GanvasDemo extends HTMLElement {
     this.$('.batch').value = s.batchSize;
     this.$('.lr-g').value = s.lrG;
     this.$('.lr-d').value = s.lrD;
+    // Without a moving average there is only the live G to show.
+    const view = this.$('.view');
+    view.value = s.view;
+    view.disabled = !(s.ema > 0);
+    this.$('.shown').textContent = s.view === 'average' ? `average of G (decay up to ${+s.ema.toFixed(4)})` : 'live G';
+  }
+
+  /** Training time of this run: what the caption shows beside the step count. */
+  elapsedMs() {
+    const e = this.elapsed;
+    return e ? e.ms + (e.since != null ? performance.now() - e.since : 0) : 0;
+  }
+
+  showElapsed() {
+    const s = this.elapsedMs() / 1000;
+    this.$('.elapsed').textContent = s < 60 ? `${s.toFixed(0)} s` : `${Math.floor(s / 60)} min ${String(Math.floor(s % 60)).padStart(2, '0')} s`;
   }
 
   setMessage(text) { this.$('.message').textContent = text; this.$('.message').classList.remove('error'); }
@@ -440,6 +468,9 @@ export class GanvasDemo extends HTMLElement {
   }
 
   setRunning(on) {
+    const e = this.elapsed;
+    if (e && on && e.since == null) e.since = performance.now();
+    if (e && !on && e.since != null) { e.ms += performance.now() - e.since; e.since = null; }
     this.running = on;
     this.$('.train').textContent = on ? 'Pause' : 'Train';
     this.$('.step-once').disabled = on;
@@ -454,19 +485,6 @@ export class GanvasDemo extends HTMLElement {
     });
   }
 
-  latents(n, seed) {
-    // Box–Muller from a small seeded PRNG (mulberry32): fixed vectors for the grid.
-    let s = seed >>> 0;
-    const rand = () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-    const z = new Float32Array(n * this.latent);
-    for (let i = 0; i < z.length; i += 2) {
-      const r = Math.sqrt(-2 * Math.log(1 - rand())), th = 2 * Math.PI * rand();
-      z[i] = r * Math.cos(th);
-      if (i + 1 < z.length) z[i + 1] = r * Math.sin(th);
-    }
-    return z;
-  }
-
   /** Redraws the grid and the exploration views. One request at a time; extra calls coalesce. */
   async redraw() {
     if (this.drawing) { this.redrawAgain = true; return; }
@@ -474,9 +492,8 @@ export class GanvasDemo extends HTMLElement {
     try {
       do {
         this.redrawAgain = false;
-        this.gridZ ??= this.latents(GRID * GRID, GRID_SEED);
         const pixels = await this.generate(this.gridZ);
-        if (pixels) drawDigits(this.$('.grid'), pixels, GRID);
+        if (pixels) drawDigits(this.$('.grid'), pixels, this.gridCols);
         await this.drawExplore();
       } while (this.redrawAgain);
     } finally { this.drawing = false; }
@@ -533,7 +550,8 @@ export class GanvasDemo extends HTMLElement {
     const base = ref && last ? ref.baselines.find((b) => b.n >= last.n) ?? ref.baselines[ref.baselines.length - 1] : null;
     if (ref && last) {
       const cost = this.scoreCost != null ? ` Scoring takes ${(this.scoreCost * 100).toFixed(1)}% of training time.` : '';
-      this.$('.quality-text').textContent = `Step ${last.step.toLocaleString('en')}, ${last.n} digits judged: digit score ${last.digitScore.toFixed(2)} ` +
+      const of = last.view === 'average' ? 'the average of G' : 'live G';
+      this.$('.quality-text').textContent = `Step ${last.step.toLocaleString('en')}, ${last.n} digits of ${of} judged: digit score ${last.digitScore.toFixed(2)} ` +
         `(real MNIST ${ref.testDigitScore.toFixed(2)}), Fréchet distance ${last.frechet.toFixed(1)} (real digits ${base.frechet.toFixed(1)}), ` +
         `ink ${(last.ink * 100).toFixed(1)}% (real ${(ref.testInk * 100).toFixed(1)}%).${cost}`;
     } else if (ref) {
@@ -561,14 +579,18 @@ export class GanvasDemo extends HTMLElement {
   wire() {
     this.$('.train').addEventListener('click', () => (this.running ? this.pause() : this.train()));
     this.$('.step-once').addEventListener('click', () => this.send({ type: 'step' }));
-    // One click: fresh random weights, and training starts.
+    // One click: fresh random weights, and training starts. Unless a preset was picked, the
+    // network and recipe measured to draw digits soonest (the crate's defaults).
     this.$('.reset').addEventListener('click', () => {
       this.pause();
       this.forgetRun();
-      this.send({ type: 'reset', preset: this.$('.preset').value, seed: Math.floor(Math.random() * 1e9) });
+      const preset = this.presetPicked ? this.$('.preset').value : this.defaults?.preset;
+      this.send({ type: 'reset', preset, recipe: this.$('.recipe').value, seed: Math.floor(Math.random() * 1e9) });
       this.train();
     });
+    this.$('.view').addEventListener('change', () => this.send({ type: 'view', live: this.$('.view').value === 'live' }));
     this.$('.preset').addEventListener('change', () => {
+      this.presetPicked = true;
       this.setRunning(false);
       this.forgetRun();
       this.send({ type: 'pause' });
@@ -600,9 +622,9 @@ export class GanvasDemo extends HTMLElement {
       this.send({ type: 'loadWeights', bytes }, [bytes.buffer]);
     });
     this.$('.grid').addEventListener('click', (e) => {
-      const r = e.target.getBoundingClientRect();
-      const col = Math.floor(((e.clientX - r.left) / r.width) * GRID), row = Math.floor(((e.clientY - r.top) / r.height) * GRID);
-      if (col >= 0 && col < GRID && row >= 0 && row < GRID) this.select(row * GRID + col, e.shiftKey);
+      const r = e.target.getBoundingClientRect(), cols = this.gridCols;
+      const col = Math.floor(((e.clientX - r.left) / r.width) * cols), row = Math.floor(((e.clientY - r.top) / r.height) * GRID_ROWS);
+      if (col >= 0 && col < cols && row >= 0 && row < GRID_ROWS) this.select(row * cols + col, e.shiftKey);
     });
     this.$('.morph-t').addEventListener('input', () => this.drawExplore());
   }

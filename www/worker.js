@@ -1,5 +1,5 @@
 // The training worker: owns the wasm GAN so that the page's main thread only draws.
-// Messages in: {type, ...} from ganvas-demo.js; messages out: ready, stats, generated,
+// Messages in: {type, ...} from ganvas-demo.js; messages out: ready, stats, generated, view,
 // weights, checkpoint, diverged, restored, device-lost, crashed, memory, status, judge, score,
 // error. Training runs in chunks; a `pause` arriving between chunks stops it. Every
 // `scoreEvery` steps the judge scores the digits; every `checkpointEvery` steps, and on pause,
@@ -32,6 +32,8 @@ let chunk = 10; // steps per readback; adapted so that one chunk takes ~100 ms
 const dataUrl = new URL('./data/mnist-train.gz', import.meta.url);
 const judgeUrl = new URL('./pkg/judge.ganvas', import.meta.url);
 const SCORE_N = 500; // digits per score: the judge file stores real MNIST's baseline at 500
+const GRID_SEED = 20240; // the grid's latent vectors, the crate's (`ganvas sample --seed 20240`)
+const GRID_ROWS = 8;
 const MAX_SCORE_SHARE = 0.1; // scoring may take at most this share of training time
 let scoreEvery = 500;
 let judged = false; // whether this GAN instance has the judge
@@ -76,8 +78,17 @@ async function ensureData() {
   post({ type: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits.` });
 }
 
+/** The grid: ten columns for a conditional net (each row reads 0 to 9), else eight. */
+function grid() {
+  const cols = gan.classes() > 0 ? gan.classes() : 8;
+  return { cols, z: gan.latents(cols * GRID_ROWS, GRID_SEED) };
+}
+
 function postReady(pretrained, resumed = false) {
-  post({ type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(), settings: gan.settings(), pretrained, resumed });
+  post({
+    type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(),
+    classes: gan.classes(), grid: grid(), settings: gan.settings(), defaults: Ganvas.defaults(), pretrained, resumed,
+  });
 }
 
 /** A new GAN: fresh, from pretrained `weights` (a URL), or resumed from `checkpoint` bytes. */
@@ -224,8 +235,8 @@ const handlers = {
     gpuDevice.destroy();
     await gpuDevice.lost; // the page hears of it before the next chunk would run
   },
-  async reset({ preset, seed }) {
-    gan.reset(preset, seed); // the page pauses first; a `train` sent after this one is kept
+  async reset({ preset, seed, recipe }) {
+    gan.reset(preset ?? undefined, seed, recipe ?? undefined); // the page pauses first; a `train` sent after this one is kept
     sinceScore = { steps: 0, ms: 0 };
     savedStep = -1;
     postReady(false);
@@ -252,6 +263,11 @@ const handlers = {
     await score();
   },
   async scoreEvery({ every }) { scoreEvery = every; },
+  async view({ live }) {
+    gan.setLive(live);
+    post({ type: 'view', settings: gan.settings() });
+    await score(); // the meter judges what the grid now shows
+  },
   async saveWeights() {
     const bytes = await gan.saveWeights();
     post({ type: 'weights', bytes, preset: gan.preset(), step: gan.step() }, [bytes.buffer]);

@@ -35,7 +35,7 @@ test('without WebGPU the page falls back to the CPU and says so', async () => {
   await page.close();
 });
 
-for (const preset of ['tiny', 'standard']) {
+for (const preset of ['tiny', 'conditional', 'standard']) {
   test(`50 CPU training steps from scratch (${preset}) give finite losses and change the grid`, async () => {
     const page = await open(env.browser, `${env.base}/`);
     await waitReady(page, '#demo');

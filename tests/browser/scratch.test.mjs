@@ -1,0 +1,114 @@
+// "Train from scratch" as a visitor uses it: one click on the page as it opens starts training
+// the from-scratch default, the grid keeps redrawing, and after 1,000 steps (about 20 s in the
+// page on 2 cores) the page's own judge reads the digits the grid shows.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gridPixels, open, start, waitReady } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const STEPS = 1000;
+
+test('one click trains the from-scratch default to readable digits, the grid redrawing all along', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  const opened = await gridPixels(page);
+  // Listen before the click: the run's events, and a score once it is STEPS in.
+  await page.evaluate((steps) => {
+    const el = document.querySelector('#demo');
+    const rec = (window.rec = { steps: [], ready: null, score: null });
+    el.addEventListener('ready', (e) => { rec.ready = e.detail; });
+    el.addEventListener('step', (e) => rec.steps.push(e.detail.step));
+    el.addEventListener('score', (e) => { if (rec.ready && e.detail.step >= steps && !rec.score) rec.score = e.detail; });
+  }, STEPS);
+  await page.locator('#demo button.reset').click();
+  await page.waitForFunction(() => window.rec.steps.length > 0, null, { timeout: 60_000 });
+  const state = await page.evaluate(() => {
+    const root = document.querySelector('#demo').shadowRoot;
+    return { preset: root.querySelector('.preset').value, train: root.querySelector('.train').textContent, shown: root.querySelector('.shown').textContent, elapsed: root.querySelector('.elapsed').textContent };
+  });
+  assert.equal(state.preset, 'conditional', 'the from-scratch default network');
+  assert.equal(state.train, 'Pause', 'training started with the one click');
+  assert.match(state.shown, /average of G/, 'the caption says which generator the grid shows');
+  assert.match(state.elapsed, /^\d+ s$/, 'elapsed time beside the step count');
+
+  // The grid keeps redrawing while training: sampled every 3 s, it changes each time.
+  const hashes = [opened.hash];
+  while ((await page.evaluate(() => window.rec.steps.at(-1))) < STEPS) {
+    await page.waitForTimeout(3000);
+    hashes.push((await gridPixels(page)).hash);
+  }
+  const changes = hashes.slice(1).filter((h, i) => h !== hashes[i]).length;
+  assert.ok(hashes.length >= 4, `${hashes.length} samples`);
+  assert.equal(changes, hashes.length - 1, `the grid changed at every sample: ${hashes.join(' ')}`);
+  const grid = await gridPixels(page);
+  assert.equal(grid.width, 10 * 28, 'a conditional grid is ten digits wide (each row 0 to 9)');
+
+  await page.waitForFunction(() => window.rec.score, null, { timeout: 120_000, polling: 500 });
+  const score = await page.evaluate(() => { document.querySelector('#demo').pause(); return window.rec.score; });
+  console.log(`# step ${score.step}: digit score ${score.digitScore.toFixed(2)}, Fréchet ${score.frechet.toFixed(1)}, view ${score.view}`);
+  assert.equal(score.view, 'average', 'the meter judges what the grid shows');
+  // Noise scores below 2 and real MNIST 9.75 under this judge. At 1,000 steps the default
+  // measured 7.1–7.7 (a random seed each click); no unconditional recipe tried reached 6 by
+  // then (BENCHMARKS.md). The issue asks for 4.5; 6 tells this default from the others.
+  assert.ok(score.digitScore >= 6, `digit score ${score.digitScore}`);
+  assert.ok(score.classShares.every((s) => s >= 0.03), `every digit drawn: ${score.classShares}`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the grid shows live G or the average on request, and the meter judges the same', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await page.locator('#demo button.reset').click();
+  // 200 steps into the new run (readyInfo is the new model's once its first grid is drawn).
+  await page.waitForFunction(() => { const el = document.querySelector('#demo'); return el.readyInfo?.step === 0 && el.step >= 200; }, null, { timeout: 60_000 });
+  await page.evaluate(() => document.querySelector('#demo').pause());
+  const average = await gridPixels(page);
+  const scored = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('score', (e) => ok(e.detail), { once: true })));
+  await page.locator('#demo select.view').selectOption('live');
+  const score = await scored;
+  assert.equal(score.view, 'live');
+  await page.waitForFunction(() => document.querySelector('#demo').shadowRoot.querySelector('.shown').textContent === 'live G');
+  await page.waitForTimeout(500); // the redraw
+  const live = await gridPixels(page);
+  assert.notEqual(live.hash, average.hash, 'live G draws other digits than its average');
+  assert.match(await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('.quality-text').textContent), /digits of live G judged/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a preset changed while the first grid is on its way still gets its grid drawn', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  // As soon as the pretrained step count shows, its grid is being generated: change the
+  // preset then, so that the old worker never answers that request.
+  await page.evaluate(() => new Promise((ok) => {
+    const look = () => {
+      const root = document.querySelector('#demo')?.shadowRoot;
+      if (!root) return void setTimeout(look, 5);
+      const step = root.querySelector('.step');
+      new MutationObserver((_, obs) => {
+        if (step.textContent === '0') return;
+        obs.disconnect();
+        const select = root.querySelector('.preset');
+        select.value = 'tiny';
+        select.dispatchEvent(new Event('change'));
+        ok();
+      }).observe(step, { childList: true, characterData: true, subtree: true });
+    };
+    look();
+  }));
+  await page.waitForFunction(() => document.querySelector('#demo').readyInfo?.preset === 'tiny', null, { timeout: 60_000 });
+  const first = await gridPixels(page);
+  assert.ok(first.mean > 0.01, 'the new grid is drawn');
+  await page.locator('#demo button.train').click();
+  await page.waitForFunction(() => document.querySelector('#demo').step >= 100, null, { timeout: 60_000 });
+  await page.evaluate(() => document.querySelector('#demo').pause());
+  await page.waitForTimeout(500);
+  const later = await gridPixels(page);
+  assert.notEqual(later.hash, first.hash, 'the grid keeps redrawing while training');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
