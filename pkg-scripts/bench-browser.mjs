@@ -3,8 +3,8 @@
 //  - time from navigation to the first pretrained grid, and the bytes fetched before it;
 //  - training iterations/s (one D + one G step, batch 64) of ganvas on the CPU (burn Flex and
 //    NdArray, wasm SIMD128) and on WebGPU, and of the same GAN in TF.js on its cpu, wasm,
-//    webgl and webgpu backends (pkg-scripts/bench-tfjs/);
-//  - seconds of CPU training from scratch until the live digit score first reaches 5.
+//    webgl and webgpu backends (pkg-scripts/bench-tfjs/).
+// How soon "Train from scratch" draws digits: pkg-scripts/bench-scratch.mjs.
 // Needs pkg-scripts/build first. Usage: node pkg-scripts/bench-browser.mjs [--smoke]
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
@@ -76,24 +76,6 @@ try {
     await tf.close();
   }
 
-  if (!smoke) {
-    // From scratch on the CPU until the judge's digit score (500 digits) first reaches 5.
-    console.log('\n| preset | backend | steps | seconds of training | digit score |\n|---|---|---|---|---|');
-    for (const preset of presets) {
-      await mount(page, { backend: 'cpu', preset, weights: 'none', 'score-every': '250' });
-      const r = await page.evaluate(() => new Promise((ok, fail) => {
-        const el = document.querySelector('#demo');
-        let t0 = null;
-        el.addEventListener('score', (e) => {
-          if (t0 == null) { t0 = performance.now(); el.train(); return; } // step 0 scored: go
-          if (e.detail.digitScore >= 5) { el.pause(); ok({ step: e.detail.step, seconds: (performance.now() - t0) / 1000, score: e.detail.digitScore }); }
-        });
-        el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
-        setTimeout(() => { el.pause(); ok(null); }, 900_000);
-      }));
-      console.log(r ? `| ${preset} | CPU (flex) | ${r.step} | ${r.seconds.toFixed(0)} | ${r.score.toFixed(2)} |` : `| ${preset} | CPU (flex) | – | > 900 | not reached |`);
-    }
-  }
   const errors = page.errors.filter((e) => !/WebGPU|GPU|adapter/i.test(e));
   if (errors.length) throw new Error(errors.join('\n'));
 } finally {
