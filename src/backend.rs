@@ -19,19 +19,6 @@ impl Backend {
     /// The CPU backend used when none is named; chosen by measurement, see BENCHMARKS.md.
     pub const CPU: Backend = Backend::Flex;
 
-    /// Parses `cpu`, `ndarray`, `flex` or `wgpu`.
-    pub fn parse(name: &str) -> Result<Self> {
-        match name {
-            "cpu" => Ok(Self::CPU),
-            "ndarray" => Ok(Self::NdArray),
-            "flex" => Ok(Self::Flex),
-            "wgpu" | "gpu" | "webgpu" => Ok(Self::Wgpu),
-            other => Err(Error::Config(format!(
-                "unknown backend {other:?} (cpu, ndarray, flex, wgpu)"
-            ))),
-        }
-    }
-
     /// Lowercase name.
     pub fn name(self) -> &'static str {
         match self {
@@ -59,6 +46,60 @@ impl Backend {
             None => Device::wgpu_options()
                 .init()
                 .map_err(|e| Error::Device(format!("no usable wgpu adapter: {e}"))),
+        }
+    }
+}
+
+/// What a user may ask for: `--backend` on the command line, `backend` in the page. The one
+/// place backend names are parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
+pub enum Choice {
+    /// The page's default: WebGPU on a hardware adapter, else the CPU (not on the command line).
+    #[cfg_attr(not(target_arch = "wasm32"), value(skip))]
+    Auto,
+    /// The default CPU backend (Flex).
+    Cpu,
+    /// The CPU through burn's Flex backend.
+    Flex,
+    /// The CPU through burn's NdArray backend (deprecated by burn; kept to measure against).
+    Ndarray,
+    /// The GPU: wgpu natively, WebGPU in the browser.
+    #[cfg_attr(not(target_arch = "wasm32"), value(alias = "webgpu", alias = "gpu"))]
+    Wgpu,
+}
+
+impl Choice {
+    /// The backend asked for, or `None` for [`Choice::Auto`].
+    pub fn backend(self) -> Option<Backend> {
+        match self {
+            Choice::Auto => None,
+            Choice::Cpu => Some(Backend::CPU),
+            Choice::Flex => Some(Backend::Flex),
+            Choice::Ndarray => Some(Backend::NdArray),
+            Choice::Wgpu => Some(Backend::Wgpu),
+        }
+    }
+
+    /// Whether the CPU was asked for (by any CPU name).
+    pub fn is_cpu(self) -> bool {
+        self.backend().is_some_and(|b| b != Backend::Wgpu)
+    }
+}
+
+impl std::str::FromStr for Choice {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "auto" => Ok(Choice::Auto),
+            "cpu" => Ok(Choice::Cpu),
+            "flex" => Ok(Choice::Flex),
+            "ndarray" => Ok(Choice::Ndarray),
+            "wgpu" | "webgpu" | "gpu" => Ok(Choice::Wgpu),
+            other => Err(Error::Config(format!(
+                "unknown backend {other:?} (auto, webgpu, cpu, flex, ndarray)"
+            ))),
         }
     }
 }

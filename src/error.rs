@@ -20,9 +20,28 @@ pub enum Error {
     /// A tensor could not be read back from the device (for example a lost GPU).
     #[error("device error: {0}")]
     Device(String),
+    /// A call that needs something not given yet (training data, the judge, a good state).
+    #[error("{0}")]
+    State(String),
     /// A file could not be read or written.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// What kind of error this is, in one lowercase word ("data", "weights", "config",
+    /// "diverged", "device", "state", "io"): the page switches on it, never on the words.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Data(_) => "data",
+            Error::Weights(_) => "weights",
+            Error::Config(_) => "config",
+            Error::Diverged { .. } => "diverged",
+            Error::Device(_) => "device",
+            Error::State(_) => "state",
+            Error::Io(_) => "io",
+        }
+    }
 }
 
 /// Result with the crate's [`Error`].

@@ -3,6 +3,9 @@
 //!
 //! - [`model`]: the generator and discriminator and their presets.
 //! - [`train`]: one GAN training step (one D update, one G update) and its statistics.
+//! - [`session`]: a training run with its data, judge and last good state: what the CLI and
+//!   the page both drive.
+//! - [`defaults`]: every default, in one place.
 //! - [`data`]: MNIST in IDX form, checked, and batches of it.
 //! - [`weights`]: the `.ganvas` weights/checkpoint container.
 //! - [`latent`]: seeded latent vectors and conversion of generated pixels to bytes.
@@ -11,12 +14,14 @@
 
 pub mod backend;
 pub mod data;
+pub mod defaults;
 pub mod ema;
 pub mod error;
 pub mod judge;
 pub mod latent;
 pub mod model;
 pub mod quality;
+pub mod session;
 pub mod train;
 pub mod weights;
 

@@ -45,6 +45,7 @@ fn one() -> usize {
 
 /// The two networks people compare against: the classic Keras-tutorial GAN and a wider one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
     /// G z100→256→784, D 784→256→1: small enough to train at interactive speed anywhere.
@@ -54,7 +55,7 @@ pub enum Preset {
     Standard,
     /// The tiny layers told which digit to draw: G (z100 + one-hot label)→256→784, D (784 +
     /// label)→256→1. Measured to learn recognisable digits soonest per second of training:
-    /// the page's "Train from scratch" network ([`Preset::SCRATCH`]).
+    /// the page's "Train from scratch" network.
     Conditional,
 }
 

@@ -9,7 +9,7 @@ use crate::ema::Ema;
 use crate::error::{Error, Result};
 use crate::latent::{latents_from, normal_vec, one_hot, with_labels};
 use crate::model::{Discriminator, GanConfig, Generator};
-use burn::module::{Module, ModuleMapper, Param};
+use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::activation;
@@ -44,6 +44,7 @@ impl Default for TrainConfig {
 /// Named sets of training settings: the one place their values live. The CLI takes them as
 /// `--recipe`, the page's "Train from scratch" uses [`Recipe::SCRATCH`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Recipe {
     /// The DCGAN paper's settings (Adam 2·10⁻⁴, β1 0.5), plain labels, the live generator:
@@ -185,6 +186,7 @@ pub struct StepStats {
 
 /// [`StepStats`] read back to the host.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Stats {
     /// Discriminator loss: BCE on real plus BCE on fake (2·ln 2 ≈ 1.386 when D is guessing).
     pub d_loss: f32,
@@ -500,10 +502,11 @@ impl Trainer {
         self.step = step;
     }
 
-    /// Test hook: turns every generator weight into NaN, as a diverged run would, so that
-    /// divergence handling can be exercised on demand.
-    #[doc(hidden)]
+    /// Test hook (feature `test-hooks`): turns every generator weight into NaN, as a diverged
+    /// run would, so that divergence handling can be exercised on demand.
+    #[cfg(feature = "test-hooks")]
     pub fn poison_generator(&mut self) {
+        use burn::module::{ModuleMapper, Param};
         struct Nan;
         impl ModuleMapper for Nan {
             fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {

@@ -1,0 +1,125 @@
+//! Every default in one place. The CLI's flags, the wasm API and, through `Ganvas.defaults()`,
+//! the page start from these values; none of them is written anywhere else.
+
+use crate::model::Preset;
+use crate::quality;
+use crate::train::Recipe;
+use serde::Serialize;
+
+/// Network the page's "Train from scratch" trains unless the visitor picked another.
+pub const SCRATCH_PRESET: Preset = Preset::SCRATCH;
+/// Training settings of "Train from scratch".
+pub const SCRATCH_RECIPE: Recipe = Recipe::SCRATCH;
+/// Network the page opens with (it has shipped weights) and the CLI trains without `--preset`.
+pub const PRESET: Preset = Preset::Standard;
+/// Training settings of the CLI without `--recipe`: the shipped weights' recipe.
+pub const RECIPE: Recipe = Recipe::Classic;
+
+/// Digits the quality meter judges in the page: the judge file stores real MNIST's scores at
+/// this size, so the two compare.
+pub const SCORE_N: usize = quality::SCORE_N;
+/// Digits `ganvas train --judge` judges at each checkpoint: more than the page can afford,
+/// so that picking the best checkpoint is not decided by sampling noise.
+pub const CLI_SCORE_N: usize = 2000;
+/// Steps between the page's quality scores (0 turns the meter off).
+pub const SCORE_EVERY: u64 = 500;
+/// Most of the page's training time scoring may take: past it, scores come less often.
+pub const MAX_SCORE_SHARE: f64 = 0.1;
+
+/// Steps between the page's checkpoints (in memory and IndexedDB; 0 = none).
+pub const CHECKPOINT_EVERY: u64 = 500;
+/// Steps between `ganvas train`'s checkpoint files (each also scores and draws a PNG).
+pub const CLI_CHECKPOINT_EVERY: u64 = 1000;
+/// Steps between in-memory snapshots of the last good state, restored after a divergence. A
+/// snapshot shares its tensors with the live trainer until training replaces them, so it
+/// costs one copy of the weights and Adam's moments.
+pub const SNAPSHOT_EVERY: u64 = 100;
+
+/// Seed of the page's grid latents: `ganvas sample --seed 20240` draws the same digits.
+pub const GRID_SEED: u64 = 20240;
+/// Rows of the page's grid; a conditional net's grid is as wide as it has classes (each row
+/// reads 0–9), an unconditional one [`GRID_COLS`] wide.
+pub const GRID_ROWS: usize = 8;
+/// Columns of an unconditional net's grid.
+pub const GRID_COLS: usize = 8;
+
+/// Moving-average decay when training goes on from loaded weights: samples come from an
+/// average that starts at them and moves slowly (see `Trainer::set_generator`).
+pub const LOADED_EMA: f32 = 0.999;
+
+/// Columns of a grid of `classes`-conditional digits, or of unconditional ones.
+pub fn grid_cols(classes: usize) -> usize {
+    if classes > 0 { classes } else { GRID_COLS }
+}
+
+/// The defaults the page reads, as `Ganvas.defaults()` returns them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageDefaults {
+    /// Preset the page opens with.
+    pub preset: &'static str,
+    /// Preset of "Train from scratch".
+    pub scratch_preset: &'static str,
+    /// Recipe of "Train from scratch".
+    pub recipe: &'static str,
+    /// Every recipe's name and its settings in words.
+    pub recipes: Vec<RecipeInfo>,
+    /// See [`SCORE_EVERY`].
+    pub score_every: u64,
+    /// See [`SCORE_N`].
+    pub score_n: usize,
+    /// See [`MAX_SCORE_SHARE`].
+    pub max_score_share: f64,
+    /// See [`CHECKPOINT_EVERY`].
+    pub checkpoint_every: u64,
+    /// See [`GRID_SEED`].
+    pub grid_seed: u64,
+    /// See [`GRID_ROWS`].
+    pub grid_rows: usize,
+}
+
+/// A recipe as the page lists it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipeInfo {
+    /// "fast", "classic".
+    pub name: &'static str,
+    /// Its settings in words.
+    pub description: String,
+    /// Its batch size.
+    pub batch_size: usize,
+    /// Its generator learning rate.
+    pub lr_g: f64,
+    /// Its discriminator learning rate.
+    pub lr_d: f64,
+}
+
+impl PageDefaults {
+    /// The defaults above.
+    pub fn get() -> Self {
+        Self {
+            preset: PRESET.name(),
+            scratch_preset: SCRATCH_PRESET.name(),
+            recipe: SCRATCH_RECIPE.name(),
+            recipes: Recipe::ALL
+                .iter()
+                .map(|r| {
+                    let c = r.config();
+                    RecipeInfo {
+                        name: r.name(),
+                        description: r.describe(),
+                        batch_size: c.batch_size,
+                        lr_g: c.lr_g,
+                        lr_d: c.lr_d,
+                    }
+                })
+                .collect(),
+            score_every: SCORE_EVERY,
+            score_n: SCORE_N,
+            max_score_share: MAX_SCORE_SHARE,
+            checkpoint_every: CHECKPOINT_EVERY,
+            grid_seed: GRID_SEED,
+            grid_rows: GRID_ROWS,
+        }
+    }
+}

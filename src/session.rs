@@ -1,0 +1,393 @@
+//! A training session: what `ganvas train` and the page's worker both drive, on every device.
+//!
+//! It holds the [`Trainer`], the training digits, the judge, and the run's safety net: a
+//! snapshot of the last state whose losses read back finite, and the step at which a loss
+//! did not. Every read of device data is asynchronous, so the same code runs on WebGPU in the
+//! browser (where a synchronous read panics); the CLI waits on it with a blocking executor.
+
+use crate::backend::Backend;
+use crate::data::Mnist;
+use crate::defaults;
+use crate::error::{Error, Result};
+use crate::judge::{self, Judge};
+use crate::latent;
+use crate::model::{Generator, Preset};
+use crate::quality::{Reference, SCORE_SEED, Score};
+use crate::train::{Recipe, Stats, StepStats, TrainConfig, Trainer};
+use crate::weights;
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Which generator the digits come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    /// The moving average of G's weights (smoother digits; the default when one is kept).
+    Average,
+    /// The generator being trained.
+    Live,
+}
+
+/// One training step's statistics and its number.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// The step these losses belong to (1 for the first step of a run).
+    pub step: u64,
+    /// Its losses and D's mean outputs.
+    #[serde(flatten)]
+    pub stats: Stats,
+}
+
+/// A quality score of the shown generator at a step.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scored {
+    /// Step of the generator that was judged.
+    pub step: u64,
+    /// Which generator was judged.
+    pub view: View,
+    /// What the judge said.
+    pub score: Score,
+}
+
+/// A GAN being trained, with its data, its judge and its last good state.
+pub struct Session {
+    backend: Backend,
+    /// The plain (non-autodiff) device: where loaded weights and the judge live.
+    device: Device,
+    trainer: Trainer,
+    data: Option<Mnist>,
+    judge: Option<(Judge, Reference)>,
+    /// The trainer at a step whose losses were read back finite: what [`Session::restore`]
+    /// goes back to after a divergence. Taken every [`defaults::SNAPSHOT_EVERY`] steps.
+    last_good: Option<Trainer>,
+    /// The step at which a loss came back NaN or infinite; training refuses to go on from it.
+    diverged: Option<u64>,
+    /// Draw and score the generator being trained even when a moving average is kept.
+    live: bool,
+}
+
+impl Session {
+    /// Fresh networks of `preset`, trained with `recipe`'s settings, from `seed`.
+    pub fn new(
+        preset: Preset,
+        recipe: Recipe,
+        seed: u64,
+        backend: Backend,
+        device: &Device,
+    ) -> Result<Self> {
+        let trainer = Trainer::new(preset.config(), recipe.config(), seed, device)?;
+        Ok(Self::from_trainer(trainer, backend, device))
+    }
+
+    /// A session around an existing trainer (a custom network, a loaded checkpoint).
+    pub fn from_trainer(trainer: Trainer, backend: Backend, device: &Device) -> Self {
+        Self {
+            backend,
+            device: device.clone(),
+            trainer,
+            data: None,
+            judge: None,
+            last_good: None,
+            diverged: None,
+            live: false,
+        }
+    }
+
+    /// The trainer: networks, settings, step.
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
+    }
+
+    /// The device the session runs on (plain, not autodiff).
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// The backend the session runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The preset of the networks, if they are one.
+    pub fn preset(&self) -> Option<Preset> {
+        Preset::of(&self.trainer.gan)
+    }
+
+    /// Starts again from fresh random weights of `preset` with `recipe`'s settings.
+    pub fn reset(&mut self, preset: Preset, recipe: Recipe, seed: u64) -> Result<()> {
+        self.trainer = Trainer::new(preset.config(), recipe.config(), seed, &self.device)?;
+        self.forget_snapshots();
+        Ok(())
+    }
+
+    /// Gives the training digits.
+    pub fn set_data(&mut self, data: Mnist) {
+        self.data = Some(data);
+    }
+
+    /// Whether training digits have been given.
+    pub fn has_data(&self) -> bool {
+        self.data.is_some()
+    }
+
+    /// Replaces the training settings from the next step; invalid ones are refused and the
+    /// current ones kept.
+    pub fn set_config(&mut self, config: TrainConfig) -> Result<()> {
+        config.validate(&self.trainer.gan)?;
+        self.trainer.config = config;
+        Ok(())
+    }
+
+    /// Runs `steps` iterations and reads their statistics back once. A non-finite loss marks
+    /// the run as diverged at that step ([`Session::diverged_at`]): its statistics are still
+    /// returned, and further training is refused until [`Session::restore`] or a reset.
+    pub async fn run(&mut self, steps: u32) -> Result<Vec<Step>> {
+        if let Some(step) = self.diverged {
+            return Err(Error::Diverged {
+                step,
+                what: "a loss (restore the last good state or start again)".into(),
+            });
+        }
+        let data = self
+            .data
+            .as_ref()
+            .ok_or_else(|| Error::State("no training data: give the MNIST digits first".into()))?;
+        let first = self.trainer.step() + 1;
+        // This state becomes the last good one once the chunk it starts reads back finite.
+        let due = self
+            .last_good
+            .as_ref()
+            .is_none_or(|good| self.trainer.step() >= good.step() + defaults::SNAPSHOT_EVERY);
+        let snapshot = due.then(|| self.trainer.clone());
+        let pending: Vec<StepStats> = (0..steps).map(|_| self.trainer.train_step(data)).collect();
+        let stats = StepStats::read_all_async(pending).await?;
+        match stats.iter().position(|s| !s.is_finite()) {
+            Some(i) => self.diverged = Some(first + i as u64),
+            None if snapshot.is_some() => self.last_good = snapshot,
+            None => {}
+        }
+        Ok(stats
+            .into_iter()
+            .zip(first..)
+            .map(|(stats, step)| Step { step, stats })
+            .collect())
+    }
+
+    /// The step at which a loss read back non-finite, if one did.
+    pub fn diverged_at(&self) -> Option<u64> {
+        self.diverged
+    }
+
+    /// The step [`Session::restore`] would go back to, if a good state is kept.
+    pub fn last_good_step(&self) -> Option<u64> {
+        self.last_good.as_ref().map(Trainer::step)
+    }
+
+    /// Goes back to the last state whose losses were finite and returns its step. The
+    /// settings stay as they are now (perhaps a lower rate, chosen after the divergence).
+    pub fn restore(&mut self) -> Result<u64> {
+        let good = self
+            .last_good
+            .clone()
+            .ok_or_else(|| Error::State("no good state is kept yet: start again instead".into()))?;
+        let config = self.trainer.config.clone();
+        self.trainer = good;
+        self.trainer.config = config;
+        self.diverged = None;
+        Ok(self.trainer.step())
+    }
+
+    /// Chooses the generator that [`Session::generate`] and [`Session::score`] use: the
+    /// moving average of G (the default, when one is kept) or, `live`, G itself.
+    pub fn set_live(&mut self, live: bool) {
+        self.live = live;
+    }
+
+    /// Which generator the digits come from.
+    pub fn view(&self) -> View {
+        if !self.live && self.trainer.ema().is_some() {
+            View::Average
+        } else {
+            View::Live
+        }
+    }
+
+    /// The generator whose digits are drawn and scored.
+    pub fn shown(&self) -> &Generator {
+        match self.view() {
+            View::Average => self.trainer.sampler(),
+            View::Live => self.trainer.generator(),
+        }
+    }
+
+    /// The generator inputs of `seed`: `n × input width` values, the same vectors as
+    /// `ganvas sample --seed` (seeded normal z; a conditional net's labels 0–9 in turn).
+    pub fn latents(&self, n: usize, seed: u64) -> Vec<f32> {
+        let gan = &self.trainer.gan;
+        latent::inputs(n, gan.latent, gan.classes, seed)
+    }
+
+    /// Digits for generator inputs (`n × input width` values): `n × 784` bytes, 0 = background.
+    pub async fn generate(&self, inputs: &[f32]) -> Result<Vec<u8>> {
+        let width = self.trainer.gan.input_width();
+        if inputs.is_empty() || !inputs.len().is_multiple_of(width) {
+            return Err(Error::Config(format!(
+                "{} input values are not a multiple of the generator's input width {width}",
+                inputs.len()
+            )));
+        }
+        let generator = self.shown();
+        let z = latent::latents_from(inputs, width, &generator.device());
+        latent::images_to_u8_async(generator.forward(z)).await
+    }
+
+    /// Loads the digit judge (`judge.ganvas`) that [`Session::score`] uses, and returns what
+    /// real MNIST scores with it.
+    pub fn load_judge(&mut self, bytes: &[u8]) -> Result<&Reference> {
+        let loaded = judge::load_judge(bytes, &self.device)?;
+        Ok(&self.judge.insert(loaded).1)
+    }
+
+    /// Judges `n` digits (2–10000) of the shown generator, always from the same latent vectors
+    /// ([`SCORE_SEED`]), against the MNIST test set.
+    pub async fn score(&self, n: usize) -> Result<Scored> {
+        let (judge, reference) = self
+            .judge
+            .as_ref()
+            .ok_or_else(|| Error::State("no judge: load the judge first".into()))?;
+        if !(2..=10_000).contains(&n) {
+            return Err(Error::Config(format!(
+                "a score takes 2 to 10000 digits, not {n}"
+            )));
+        }
+        let judged = judge
+            .judge_async(self.shown().sample(n, SCORE_SEED))
+            .await?;
+        Ok(Scored {
+            step: self.trainer.step(),
+            view: self.view(),
+            score: judged.score(&reference.test),
+        })
+    }
+
+    /// Trains on from pretrained generator weights (a `.ganvas` file or a checkpoint's
+    /// sampler) of this session's network. The discriminator starts afresh, so G is held while
+    /// D learns to judge it, and samples come from a moving average that starts at the loaded
+    /// weights (see [`Trainer::set_generator`]): the digits stay clean while D catches up. A
+    /// bad file, or one for another network, is refused and nothing changes.
+    pub fn load_weights(&mut self, bytes: &[u8]) -> Result<()> {
+        let file = weights::WeightsFile::decode(bytes)?;
+        file.check_shape(&self.trainer.gan)?;
+        let generator = file.sampler(&self.device)?;
+        self.trainer.config.ema = defaults::LOADED_EMA;
+        self.trainer.set_generator(generator, file.header.step);
+        self.forget_snapshots();
+        Ok(())
+    }
+
+    /// Resumes from a checkpoint, its network and settings included. A bad file changes nothing.
+    pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<()> {
+        self.trainer = weights::load_checkpoint(bytes, &self.device)?;
+        self.forget_snapshots();
+        Ok(())
+    }
+
+    /// The whole training state as a `.ganvas` checkpoint: both networks, the moving average,
+    /// both optimizers, settings, seed and step. On WebGPU in the browser Adam's moments are
+    /// left out (burn reads them synchronously; a resumed run restarts them).
+    pub async fn checkpoint(&self) -> Result<Vec<u8>> {
+        let t = &self.trainer;
+        if !self.reads_async_only() {
+            return weights::save_checkpoint(t);
+        }
+        let gan = &t.gan;
+        let cpu = cpu_device();
+        let generator = to_cpu(t.generator(), gan.init_generator(0, &cpu)).await?;
+        let discriminator = to_cpu(t.discriminator(), gan.init_discriminator(0, &cpu)).await?;
+        let average = match t.ema() {
+            Some(ema) => Some(to_cpu(ema.generator(), gan.init_generator(0, &cpu)).await?),
+            None => None,
+        };
+        weights::encode_checkpoint(weights::CheckpointParts {
+            gan,
+            config: &t.config,
+            generator: &generator,
+            discriminator: &discriminator,
+            optimizers: None,
+            ema: average.as_ref().zip(t.ema().map(|e| e.updates())),
+            seed: t.seed(),
+            step: t.step(),
+            hold: t.generator_hold(),
+        })
+    }
+
+    /// The generator to sample from (the moving average when kept) as a `.ganvas` file.
+    pub async fn save_weights(&self) -> Result<Vec<u8>> {
+        let t = &self.trainer;
+        let save =
+            |generator: &Generator| weights::save_generator(&t.gan, generator, t.step(), t.seed());
+        if !self.reads_async_only() {
+            return save(t.sampler());
+        }
+        let cpu = cpu_device();
+        save(&to_cpu(t.sampler(), t.gan.init_generator(0, &cpu)).await?)
+    }
+
+    /// Test hook: makes G's weights NaN, as a diverged run would.
+    #[cfg(feature = "test-hooks")]
+    pub fn poison(&mut self) {
+        self.trainer.poison_generator();
+    }
+
+    /// Whether burn's synchronous record writer cannot read this session's tensors: WebGPU in
+    /// the browser. There, modules are copied to the CPU with asynchronous reads first.
+    fn reads_async_only(&self) -> bool {
+        cfg!(target_arch = "wasm32") && self.backend == Backend::Wgpu
+    }
+
+    fn forget_snapshots(&mut self) {
+        self.last_good = None;
+        self.diverged = None;
+    }
+}
+
+fn cpu_device() -> Device {
+    Backend::CPU
+        .cpu_device()
+        .expect("the default CPU backend has a device")
+}
+
+/// Copies a module's weights into `blank` (the same module on the CPU) with asynchronous
+/// reads, so that burn's synchronous record writer can then run there.
+async fn to_cpu<M: Module>(module: &M, blank: M) -> Result<M> {
+    struct Collect(Vec<Tensor<1>>);
+    impl ModuleVisitor for Collect {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.0.push(param.val().flatten(0, D - 1));
+        }
+    }
+    struct Fill(std::vec::IntoIter<TensorData>);
+    impl ModuleMapper for Fill {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let data = self.0.next().expect("same module shape");
+            param.map(|t| {
+                let dims = t.dims();
+                Tensor::<1>::from_data(data, &t.device()).reshape(dims)
+            })
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    module.visit(&mut collect);
+    let mut values = Vec::with_capacity(collect.0.len());
+    for tensor in collect.0 {
+        values.push(
+            tensor
+                .into_data_async()
+                .await
+                .map_err(|e| Error::Device(e.to_string()))?,
+        );
+    }
+    Ok(blank.map(&mut Fill(values.into_iter())))
+}

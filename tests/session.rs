@@ -1,0 +1,142 @@
+//! The core both the CLI and the page drive: training in chunks, divergence and the last good
+//! state, checkpoints, the pretrained-weights policy, scores, and errors with a kind.
+
+mod common;
+
+use futures_lite::future::block_on;
+use ganvas::backend::Backend;
+use ganvas::session::{Session, Step, View};
+use ganvas::train::{DISCRIMINATOR_WARMUP, Recipe};
+use ganvas::{Preset, defaults};
+
+fn session(preset: Preset, recipe: Recipe, seed: u64) -> Session {
+    let mut s = Session::new(preset, recipe, seed, Backend::CPU, &common::cpu()).unwrap();
+    s.set_data(common::mnist_train().clone());
+    s
+}
+
+/// `steps` steps in chunks of `chunk`, as the page's worker runs them.
+fn run(s: &mut Session, steps: u32, chunk: u32) -> Vec<Step> {
+    let mut out = Vec::new();
+    while out.len() < steps as usize {
+        let n = chunk.min(steps - out.len() as u32);
+        out.extend(block_on(s.run(n)).unwrap());
+    }
+    out
+}
+
+#[test]
+fn training_without_data_is_refused_with_a_state_error() {
+    let mut s = Session::new(Preset::Tiny, Recipe::Fast, 0, Backend::CPU, &common::cpu()).unwrap();
+    let e = block_on(s.run(1)).unwrap_err();
+    assert_eq!(e.kind(), "state", "{e}");
+    assert_eq!(s.trainer().step(), 0);
+}
+
+#[test]
+fn steps_are_numbered_finite_and_the_same_in_any_chunking() {
+    let mut a = session(Preset::Tiny, Recipe::Fast, 5);
+    let mut b = session(Preset::Tiny, Recipe::Fast, 5);
+    let ones = run(&mut a, 24, 1);
+    let tens = run(&mut b, 24, 10);
+    assert_eq!(
+        ones.iter().map(|s| s.step).collect::<Vec<_>>(),
+        (1..=24).collect::<Vec<_>>()
+    );
+    assert!(ones.iter().all(|s| s.stats.is_finite()));
+    assert_eq!(ones, tens);
+}
+
+#[test]
+fn a_divergence_stops_training_and_restore_goes_back_to_the_last_good_state() {
+    let mut s = session(Preset::Tiny, Recipe::Fast, 2);
+    run(&mut s, 120, 10);
+    // Snapshots are taken every SNAPSHOT_EVERY steps and kept once their chunk read back finite.
+    assert_eq!(s.last_good_step(), Some(defaults::SNAPSHOT_EVERY));
+    assert_eq!(s.diverged_at(), None);
+
+    s.poison();
+    let bad = block_on(s.run(5)).unwrap();
+    assert!(bad.iter().all(|st| !st.stats.is_finite()));
+    assert_eq!(s.diverged_at(), Some(121));
+    let e = block_on(s.run(1)).unwrap_err();
+    assert_eq!(e.kind(), "diverged", "{e}");
+
+    assert_eq!(s.restore().unwrap(), defaults::SNAPSHOT_EVERY);
+    assert_eq!(s.diverged_at(), None);
+    assert!(run(&mut s, 10, 10).iter().all(|st| st.stats.is_finite()));
+}
+
+#[test]
+fn restore_without_a_good_state_is_a_state_error() {
+    let mut s = session(Preset::Tiny, Recipe::Fast, 2);
+    assert_eq!(s.restore().unwrap_err().kind(), "state");
+}
+
+#[test]
+fn a_checkpoint_resumes_bit_exact_and_a_bad_one_changes_nothing() {
+    let mut a = session(Preset::Conditional, Recipe::Fast, 3);
+    run(&mut a, 30, 10);
+    let bytes = block_on(a.checkpoint()).unwrap();
+
+    let mut b = session(Preset::Tiny, Recipe::Classic, 99);
+    b.load_checkpoint(&bytes).unwrap();
+    assert_eq!(b.preset(), Some(Preset::Conditional));
+    assert_eq!(b.trainer().step(), 30);
+    assert_eq!(run(&mut a, 5, 5), run(&mut b, 5, 5));
+
+    let e = b.load_checkpoint(&bytes[..bytes.len() / 2]).unwrap_err();
+    assert_eq!(e.kind(), "weights", "{e}");
+    assert_eq!(
+        b.trainer().step(),
+        35,
+        "a bad file leaves the run as it was"
+    );
+}
+
+#[test]
+fn pretrained_weights_train_on_behind_a_held_generator_and_a_moving_average() {
+    let bytes = std::fs::read(common::root().join("weights/standard.ganvas")).unwrap();
+    let file = ganvas::weights::WeightsFile::decode(&bytes).unwrap();
+    let mut s = session(Preset::Standard, Recipe::Classic, 0);
+    s.load_weights(&bytes).unwrap();
+    assert_eq!(s.trainer().step(), file.header.step);
+    assert_eq!(s.trainer().generator_hold(), DISCRIMINATOR_WARMUP);
+    assert_eq!(s.trainer().config.ema, defaults::LOADED_EMA);
+    assert_eq!(s.view(), View::Average);
+    let before = block_on(s.generate(&s.latents(4, 1))).unwrap();
+    run(&mut s, 3, 3);
+    assert_eq!(s.trainer().generator_hold(), DISCRIMINATOR_WARMUP - 3);
+    // G is held, so the digits are those of the loaded weights.
+    assert_eq!(block_on(s.generate(&s.latents(4, 1))).unwrap(), before);
+
+    let mut tiny = session(Preset::Tiny, Recipe::Classic, 0);
+    let e = tiny.load_weights(&bytes).unwrap_err();
+    assert_eq!(e.kind(), "weights", "{e}");
+    assert_eq!(tiny.trainer().step(), 0);
+}
+
+#[test]
+fn scores_judge_the_shown_generator_and_bad_requests_say_why() {
+    let mut s = session(Preset::Conditional, Recipe::Fast, 4);
+    assert_eq!(block_on(s.score(50)).unwrap_err().kind(), "state");
+    s.load_judge(&std::fs::read(common::root().join("weights/judge.ganvas")).unwrap())
+        .unwrap();
+    run(&mut s, 20, 10);
+    let average = block_on(s.score(50)).unwrap();
+    assert_eq!(
+        (average.step, average.view, average.score.n),
+        (20, View::Average, 50)
+    );
+    s.set_live(true);
+    let live = block_on(s.score(50)).unwrap();
+    assert_eq!(live.view, View::Live);
+    assert_ne!(live.score.digit_score, average.score.digit_score);
+    assert_eq!(block_on(s.score(1)).unwrap_err().kind(), "config");
+    assert_eq!(
+        block_on(s.generate(&[0.0; 7])).unwrap_err().kind(),
+        "config"
+    );
+    let digits = block_on(s.generate(&s.latents(3, 0))).unwrap();
+    assert_eq!(digits.len(), 3 * ganvas::IMAGE_PIXELS);
+}
