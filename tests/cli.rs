@@ -85,8 +85,78 @@ fn bad_weights_give_an_error_not_a_panic() {
         &tmp("y.u8"),
     ]);
     assert_eq!(o.status.code(), Some(1));
+    // Presets and backends are checked by the argument parser, which lists the values.
     let o = ganvas(&["train", "--preset", "huge", "--iters", "1"]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown preset"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("invalid value 'huge'") && err.contains("tiny, standard, conditional"),
+        "{err}"
+    );
+    let o = ganvas(&["sample", "--weights", "w", "--out", "o", "--backend", "tpu"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("invalid value 'tpu'") && err.contains("cpu, flex, ndarray, wgpu"),
+        "{err}"
+    );
+}
+
+/// `--from`: the page's pretrained-then-train policy, from the command line.
+#[test]
+fn train_from_pretrained_weights_holds_g_and_samples_an_average_as_the_page_does() {
+    let dir = tmp("from");
+    let shipped = ganvas::weights::WeightsFile::decode(
+        &std::fs::read(common::root().join("weights/standard.ganvas")).unwrap(),
+    )
+    .unwrap();
+    let iters = (shipped.header.step + 3).to_string();
+    let data = common::root().join("www/data/mnist-train.gz");
+    let o = ganvas(&[
+        "train",
+        "--preset",
+        "standard",
+        "--from",
+        "weights/standard.ganvas",
+        "--iters",
+        &iters,
+        "--out",
+        &dir,
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("training on from"), "{err}");
+    let ckpt = ganvas::weights::load_checkpoint(
+        &std::fs::read(format!("{dir}/standard.ckpt")).unwrap(),
+        &ganvas::backend::Backend::CPU.cpu_device().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ckpt.step(), shipped.header.step + 3);
+    assert_eq!(
+        ckpt.generator_hold(),
+        ganvas::train::DISCRIMINATOR_WARMUP - 3
+    );
+    assert_eq!(ckpt.config.ema, ganvas::defaults::LOADED_EMA);
+
+    let o = ganvas(&[
+        "train",
+        "--preset",
+        "tiny",
+        "--from",
+        "weights/standard.ganvas",
+        "--iters",
+        "1",
+        "--out",
+        &dir,
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("weights/standard.ganvas") && !err.contains("panicked"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -3,8 +3,12 @@
 
 mod common;
 
+use futures_lite::future::block_on;
+use ganvas::backend::Backend;
+use ganvas::defaults;
 use ganvas::judge::load_judge;
 use ganvas::quality::{SCORE_N, SCORE_SEED};
+use ganvas::session::{Session, Step};
 use ganvas::train::{Recipe, StepStats, Trainer};
 use ganvas::{Preset, weights};
 
@@ -80,14 +84,29 @@ fn the_scratch_default_is_reproducible_from_its_seed() {
     assert_ne!(run(4), run(5));
 }
 
+/// The CLI and a caller shaped like the page's worker (the same `Session`, chunks of 10 steps)
+/// train the same run: the same losses at every step, bit for bit, and the same digits.
 #[test]
-fn the_cli_trains_the_same_run_as_the_library() {
+fn the_cli_trains_the_same_run_as_the_page_s_core() {
     let dir = std::env::temp_dir().join(format!("ganvas-scratch-{}", std::process::id()));
+    let stats = dir.join("stats.jsonl");
+    std::fs::create_dir_all(&dir).unwrap();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_ganvas"))
         .args(["train", "--preset", "conditional", "--recipe", "fast"])
-        .args(["--iters", "30", "--seed", "9", "--checkpoint-every", "0"])
+        .args([
+            "--iters",
+            "30",
+            "--seed",
+            "9",
+            "--checkpoint-every",
+            "0",
+            "--log-every",
+            "7",
+        ])
         .arg("--out")
         .arg(&dir)
+        .arg("--stats")
+        .arg(&stats)
         .arg("--data")
         .arg(common::root().join("www/data/mnist-train.gz"))
         .status()
@@ -98,16 +117,32 @@ fn the_cli_trains_the_same_run_as_the_library() {
         &common::cpu(),
     )
     .unwrap();
+    let cli_steps: Vec<Step> = std::fs::read_to_string(&stats)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let _ = std::fs::remove_dir_all(&dir);
 
-    let mut lib = scratch(9);
-    for _ in 0..30 {
-        let _ = lib.train_step(common::mnist_train());
+    let mut page = Session::new(
+        defaults::SCRATCH_PRESET,
+        defaults::SCRATCH_RECIPE,
+        9,
+        Backend::CPU,
+        &common::cpu(),
+    )
+    .unwrap();
+    page.set_data(common::mnist_train().clone());
+    let mut page_steps = Vec::new();
+    for _ in 0..3 {
+        page_steps.extend(block_on(page.run(10)).unwrap());
     }
+    assert_eq!(cli_steps.len(), 30);
+    assert_eq!(cli_steps, page_steps, "the same losses at every step");
     assert_eq!(cli.config, Recipe::Fast.config());
     assert_eq!(cli.gan, Preset::Conditional.config());
     assert_eq!(
         cli.sampler().sample(20, 3).into_data(),
-        lib.sampler().sample(20, 3).into_data()
+        page.trainer().sampler().sample(20, 3).into_data()
     );
 }

@@ -1,0 +1,149 @@
+//! `ganvas train-judge` and `ganvas eval`: the digit classifier, and what it says of a
+//! generator's digits.
+
+use crate::args::{EvalArgs, TrainJudgeArgs};
+use crate::sample::generate_chunks;
+use crate::{device, read, read_weights, write};
+use ganvas::data::Mnist;
+use ganvas::judge::{self, Judged};
+use ganvas::judge_train::{self, JudgeTraining};
+use ganvas::quality::Score;
+use ganvas::{Error, Result};
+use std::path::Path;
+use std::time::Instant;
+
+/// The training and test splits written by pkg-scripts/data into `dir`.
+fn read_splits(dir: &Path) -> Result<(Mnist, Mnist)> {
+    Ok((
+        Mnist::load_gz(dir.join("mnist-train.gz"))?,
+        Mnist::load_gz(dir.join("mnist-test.gz"))?,
+    ))
+}
+
+pub fn train_judge(args: TrainJudgeArgs) -> Result<()> {
+    let (_, device) = device(args.backend)?;
+    let (train, test) = read_splits(&args.data)?;
+    let config = JudgeTraining {
+        epochs: args.epochs,
+        seed: args.seed,
+        ..JudgeTraining::default()
+    };
+    let start = Instant::now();
+    let mut steps = 0;
+    let judge = judge_train::train_judge(&train, &config, &device, |epoch, done, loss| {
+        steps = done;
+        eprintln!(
+            "epoch {epoch}/{}: mean loss {loss:.4} ({:.0} s)",
+            config.epochs,
+            start.elapsed().as_secs_f64()
+        );
+    })?;
+    let reference = judge_train::reference(&judge, &train, &test, &judge_train::BASELINE_SIZES)?;
+    eprintln!(
+        "test accuracy {:.2}% ({} test digits), digit score of the test set {:.3}, {:.0} s",
+        reference.test_accuracy * 100.0,
+        test.len(),
+        reference.test_digit_score,
+        start.elapsed().as_secs_f64()
+    );
+    if let Some(parent) = args.out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    write(
+        &args.out,
+        &judge::save_judge(&judge, &reference, steps, args.seed)?,
+    )?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}
+
+/// What `ganvas eval` reports, as written to `--json`.
+#[derive(serde::Serialize)]
+struct EvalReport {
+    weights: String,
+    step: u64,
+    seed: u64,
+    judge_test_accuracy: f64,
+    /// The generator's digits against the real test set.
+    samples: Score,
+    /// Real training digits at the same N against the real test set: the baseline.
+    real_train: Score,
+    /// The real test set itself: the ceiling for the digit score.
+    real_test: Score,
+}
+
+pub fn eval(args: EvalArgs) -> Result<()> {
+    if args.n < 2 {
+        return Err(Error::Config("--n must be at least 2".into()));
+    }
+    let (_, device) = device(args.backend)?;
+    let (judge, _) = judge::load_judge(&read(&args.judge)?, &device)
+        .map_err(|e| Error::Weights(format!("{}: {e}", args.judge.display())))?;
+    let file = read_weights(&args.weights)?;
+    let generator = file.sampler(&device)?;
+    let (train, test) = read_splits(&args.data)?;
+    // Fresh from the data (not the statistics stored with the judge), at this N.
+    let reference = judge_train::reference(&judge, &train, &test, &[args.n])?;
+
+    let mut judged = Judged::default();
+    generate_chunks(&generator, args.n, args.seed, |images| {
+        judged.extend(judge.judge(images)?);
+        Ok(())
+    })?;
+    let report = EvalReport {
+        weights: args.weights.display().to_string(),
+        step: file.header.step,
+        seed: args.seed,
+        judge_test_accuracy: reference.test_accuracy,
+        samples: judged.score(&reference.test),
+        real_train: reference.baselines[0].clone(),
+        real_test: Score {
+            n: test.len(),
+            digit_score: reference.test_digit_score,
+            class_shares: reference.test_class_shares,
+            frechet: 0.0,
+            ink: reference.test_ink,
+        },
+    };
+    print_report(&report);
+    if let Some(path) = &args.json {
+        let json = serde_json::to_vec_pretty(&report).expect("report serializes");
+        write(path, &json)?;
+    }
+    Ok(())
+}
+
+fn print_report(r: &EvalReport) {
+    println!(
+        "{} (step {}), latent seed {}; judge accuracy {:.2}% on the MNIST test set",
+        r.weights,
+        r.step,
+        r.seed,
+        r.judge_test_accuracy * 100.0
+    );
+    println!(
+        "{:<22} {:>6} {:>8} {:>6}   class shares % (0-9)",
+        "", "digit", "Fréchet", "ink"
+    );
+    let row = |name: String, s: &Score| {
+        let shares: Vec<String> = s
+            .class_shares
+            .iter()
+            .map(|v| format!("{:4.1}", v * 100.0))
+            .collect();
+        println!(
+            "{name:<22} {:>6.3} {:>8.3} {:>6.4}   {}",
+            s.digit_score,
+            s.frechet,
+            s.ink,
+            shares.join(" ")
+        );
+    };
+    row(format!("samples (n={})", r.samples.n), &r.samples);
+    row(format!("real train (n={})", r.real_train.n), &r.real_train);
+    row(format!("real test (n={})", r.real_test.n), &r.real_test);
+    println!(
+        "Fréchet ratio to the real baseline: {:.2}×",
+        r.samples.frechet / r.real_train.frechet.max(1e-12)
+    );
+}

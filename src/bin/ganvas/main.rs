@@ -1,0 +1,65 @@
+//! `ganvas`: train the GAN natively, sample digits from weights, score them.
+//!
+//! `ganvas sample` is a public contract (tutorials and outside checks rely on it): it writes
+//! N digits as raw uint8, N×784 row-major, 0 = background, 255 = ink, like MNIST.
+
+mod args;
+mod judge;
+mod sample;
+mod train;
+
+use args::{Cli, Command};
+use clap::Parser;
+use ganvas::backend::{Backend, Choice};
+use ganvas::{Error, Result};
+use std::path::Path;
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(args) => train::train(args),
+        Command::Sample(args) => sample::sample(args),
+        Command::Export(args) => sample::export(args),
+        Command::TrainJudge(args) => judge::train_judge(args),
+        Command::Eval(args) => judge::eval(args),
+    };
+    if let Err(e) = result {
+        eprintln!("ganvas: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// The backend `--backend` names (the command line offers no "auto") and its device.
+fn device(choice: Choice) -> Result<(Backend, burn::prelude::Device)> {
+    let backend = choice.backend().unwrap_or(Backend::CPU);
+    Ok((backend, backend.device()?))
+}
+
+/// A file's bytes, errors naming the path.
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+    })
+}
+
+/// A checked weights file, errors naming the path.
+fn read_weights(path: &Path) -> Result<ganvas::weights::WeightsFile> {
+    ganvas::weights::WeightsFile::decode(&read(path)?)
+        .map_err(|e| Error::Weights(format!("{}: {e}", path.display())))
+}
+
+/// Writes then renames, so an interrupted save never leaves a truncated file behind.
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", path.display()),
+            ))
+        })
+}

@@ -1,0 +1,63 @@
+//! `ganvas sample` and `ganvas export`: digits and generator files from weights.
+
+use crate::args::{ExportArgs, SampleArgs};
+use crate::{device, read_weights, write};
+use ganvas::backend::Backend;
+use ganvas::{GanConfig, Generator, Result, grid, latent, weights};
+
+/// Runs `generator` on the `n` latent vectors of `seed` in chunks of 1,000 (memory stays
+/// flat), handing each chunk's images to `each`. One latent stream for all `n`: the first 100
+/// of 1,000 are the 100 of `n = 100`.
+pub fn generate_chunks(
+    generator: &Generator,
+    n: usize,
+    seed: u64,
+    mut each: impl FnMut(burn::prelude::Tensor<2>) -> Result<()>,
+) -> Result<()> {
+    let width = generator.input_width();
+    let device = generator.device();
+    let inputs = latent::inputs(n, generator.latent(), generator.classes(), seed);
+    for chunk in inputs.chunks(1000 * width) {
+        each(generator.forward(latent::latents_from(chunk, width, &device)))?;
+    }
+    Ok(())
+}
+
+pub fn sample(args: SampleArgs) -> Result<()> {
+    let (_, device) = device(args.backend)?;
+    let file = read_weights(&args.weights)?;
+    let gan: GanConfig = file.gan()?.clone();
+    gan.validate()?;
+    let generator = file.sampler(&device)?;
+    let mut bytes = Vec::with_capacity(args.n * ganvas::IMAGE_PIXELS);
+    generate_chunks(&generator, args.n, args.seed, |images| {
+        bytes.extend(latent::images_to_u8(images)?);
+        Ok(())
+    })?;
+    write(&args.out, &bytes)?;
+    if let Some(png) = &args.png {
+        grid::write_png(png, &bytes.chunks(784).collect::<Vec<_>>(), 10, 2)?;
+    }
+    eprintln!("wrote {} digits to {}", args.n, args.out.display());
+    Ok(())
+}
+
+pub fn export(args: ExportArgs) -> Result<()> {
+    let device = Backend::CPU.device()?;
+    let file = read_weights(&args.weights)?;
+    let dtype = if args.f16 {
+        burn::tensor::DType::F16
+    } else {
+        burn::tensor::DType::F32
+    };
+    let bytes = weights::save_generator_as(
+        file.gan()?,
+        &file.sampler(&device)?,
+        file.header.step,
+        file.header.seed,
+        dtype,
+    )?;
+    write(&args.out, &bytes)?;
+    eprintln!("wrote {} ({} bytes)", args.out.display(), bytes.len());
+    Ok(())
+}
