@@ -1,0 +1,312 @@
+//! The browser API: one `Ganvas` class for JavaScript, a thin binding over [`Session`] (the
+//! same core `ganvas train` drives), on WebGPU or on the CPU. Results are typed in
+//! `ganvas.d.ts` ([`types`]); errors are `Error`s with a `kind`.
+
+mod device;
+mod types;
+
+use crate::backend::Choice;
+use crate::data::Mnist;
+use crate::defaults::{self, PageDefaults};
+use crate::error::Error;
+use crate::model::Preset;
+use crate::session::Session;
+use crate::train::{Recipe, TrainConfig};
+use crate::weights;
+use types::{BackendInfo, JsScored, JudgeReference, Memory, Options, Settings};
+use types::{js_err, to_js};
+use wasm_bindgen::prelude::*;
+
+type JsResult<T> = Result<T, JsValue>;
+
+/// A GAN in the browser: sample it, load or save its weights, train it on MNIST.
+#[wasm_bindgen]
+pub struct Ganvas {
+    session: Session,
+    info: BackendInfo,
+}
+
+/// Reads a JS number as a seed (negative and NaN count as 0).
+fn seed(value: f64) -> u64 {
+    value.max(0.0) as u64
+}
+
+fn parse<T: std::str::FromStr<Err = Error>>(name: Option<String>, default: T) -> JsResult<T> {
+    name.map_or(Ok(default), |n| n.parse().map_err(js_err))
+}
+
+#[wasm_bindgen]
+impl Ganvas {
+    /// Creates a GAN: `{backend: "auto"|"webgpu"|"cpu", preset, seed}`. "auto" uses WebGPU
+    /// only on a hardware adapter; `backendInfo()` says what was chosen.
+    pub async fn create(
+        #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options: JsValue,
+    ) -> JsResult<Ganvas> {
+        console_error_panic_hook::set_once();
+        let options: Options = if options.is_undefined() || options.is_null() {
+            Options::default()
+        } else {
+            serde_wasm_bindgen::from_value(options)
+                .map_err(|e| js_err(Error::Config(format!("options: {e}"))))?
+        };
+        let preset = parse(options.preset, defaults::PRESET)?;
+        let choice = parse(options.backend, Choice::Auto)?;
+        let (backend, device, info) = device::choose(choice).await.map_err(js_err)?;
+        let session = Session::new(
+            preset,
+            defaults::RECIPE,
+            seed(options.seed.unwrap_or(0.0)),
+            backend,
+            &device,
+        )
+        .map_err(js_err)?;
+        Ok(Ganvas { session, info })
+    }
+
+    /// What runs, and why.
+    #[wasm_bindgen(js_name = backendInfo, unchecked_return_type = "BackendInfo")]
+    pub fn backend_info(&self) -> JsResult<JsValue> {
+        to_js(&self.info)
+    }
+
+    /// Every default the page starts from: the from-scratch preset and recipe, the recipes,
+    /// score and checkpoint intervals, the grid's seed and rows.
+    #[wasm_bindgen(unchecked_return_type = "Defaults")]
+    pub fn defaults() -> JsResult<JsValue> {
+        to_js(&PageDefaults::get())
+    }
+
+    /// Digit classes the generator draws on request (0 = unconditional): a conditional net's
+    /// `latents` end in a one-hot label of this many values.
+    pub fn classes(&self) -> usize {
+        self.session.trainer().gan.classes
+    }
+
+    /// Columns of the page's grid: a conditional net's rows read 0–9.
+    #[wasm_bindgen(js_name = gridColumns)]
+    pub fn grid_columns(&self) -> usize {
+        defaults::grid_cols(self.classes())
+    }
+
+    /// The network preset ("tiny", "conditional", "standard"; "custom" for another shape).
+    pub fn preset(&self) -> String {
+        self.session.preset().map_or("custom", Preset::name).into()
+    }
+
+    /// Size of the vectors `generate` takes (z, plus the one-hot label of a conditional net).
+    pub fn latent(&self) -> usize {
+        self.session.trainer().gan.input_width()
+    }
+
+    /// Iterations trained since the last reset (or those behind loaded weights).
+    pub fn step(&self) -> f64 {
+        self.session.trainer().step() as f64
+    }
+
+    /// Steps left in which only D trains, after weights were loaded without their D.
+    #[wasm_bindgen(js_name = generatorHold)]
+    pub fn generator_hold(&self) -> f64 {
+        self.session.trainer().generator_hold() as f64
+    }
+
+    /// Starts again from fresh random weights of `preset` with `recipe`'s settings; without
+    /// them, the from-scratch defaults.
+    pub fn reset(
+        &mut self,
+        preset: Option<String>,
+        seed_value: f64,
+        recipe: Option<String>,
+    ) -> JsResult<()> {
+        let preset = parse(preset, defaults::SCRATCH_PRESET)?;
+        let recipe: Recipe = parse(recipe, defaults::SCRATCH_RECIPE)?;
+        self.session
+            .reset(preset, recipe, seed(seed_value))
+            .map_err(js_err)
+    }
+
+    /// Which generator `generate`, `sample` and `score` use: the moving average of G
+    /// (`live` false, the default when one is kept) or the generator being trained.
+    #[wasm_bindgen(js_name = setLive)]
+    pub fn set_live(&mut self, live: bool) {
+        self.session.set_live(live);
+    }
+
+    /// What the digits show: "average" or "live".
+    #[wasm_bindgen(unchecked_return_type = "View")]
+    pub fn view(&self) -> JsResult<JsValue> {
+        to_js(&self.session.view())
+    }
+
+    /// Gives the training digits: the decompressed `mnist-train.gz` bundle (images IDX then
+    /// labels IDX); returns how many. Bad data is refused with the reason and nothing changes.
+    #[wasm_bindgen(js_name = setData)]
+    pub fn set_data(&mut self, bundle: &[u8]) -> JsResult<usize> {
+        let data = Mnist::from_bundle(bundle).map_err(js_err)?;
+        let n = data.len();
+        self.session.set_data(data);
+        Ok(n)
+    }
+
+    /// Whether training data has been given.
+    #[wasm_bindgen(js_name = hasData)]
+    pub fn has_data(&self) -> bool {
+        self.session.has_data()
+    }
+
+    /// Sets the batch size (1–4096), used from the next step.
+    #[wasm_bindgen(js_name = setBatchSize)]
+    pub fn set_batch_size(&mut self, batch_size: usize) -> JsResult<()> {
+        let config = TrainConfig {
+            batch_size,
+            ..self.session.trainer().config.clone()
+        };
+        self.session.set_config(config).map_err(js_err)
+    }
+
+    /// Sets the generator's and discriminator's learning rates, used from the next step.
+    #[wasm_bindgen(js_name = setLearningRates)]
+    pub fn set_learning_rates(&mut self, lr_g: f64, lr_d: f64) -> JsResult<()> {
+        let config = TrainConfig {
+            lr_g,
+            lr_d,
+            ..self.session.trainer().config.clone()
+        };
+        self.session.set_config(config).map_err(js_err)
+    }
+
+    /// The current training settings and view.
+    #[wasm_bindgen(unchecked_return_type = "Settings")]
+    pub fn settings(&self) -> JsResult<JsValue> {
+        let s = &self.session;
+        to_js(&Settings::new(&s.trainer().config, s.view()))
+    }
+
+    /// Runs `steps` iterations (one D and one G update each), read back once at the end. A
+    /// non-finite loss stops training at that step (`divergedAt()`).
+    #[wasm_bindgen(unchecked_return_type = "Step[]")]
+    pub async fn train(&mut self, steps: u32) -> JsResult<JsValue> {
+        to_js(&self.session.run(steps).await.map_err(js_err)?)
+    }
+
+    /// Digits for generator inputs (`n × latent()` values: z, then a one-hot label for a
+    /// conditional net): `n × 784` bytes, 0 = background.
+    pub async fn generate(&self, z: Vec<f32>) -> JsResult<Vec<u8>> {
+        self.session.generate(&z).await.map_err(js_err)
+    }
+
+    /// `n` digits from the latent vectors of `seed` (the same as `ganvas sample --seed`).
+    pub async fn sample(&self, n: usize, seed_value: f64) -> JsResult<Vec<u8>> {
+        self.generate(self.latents(n, seed_value)).await
+    }
+
+    /// The generator inputs of `seed`, `n × latent()` values, for `generate`: the same vectors
+    /// as `ganvas sample --seed`.
+    pub fn latents(&self, n: usize, seed_value: f64) -> Vec<f32> {
+        self.session.latents(n, seed(seed_value))
+    }
+
+    /// Loads the digit judge (`judge.ganvas`) that `score` uses; returns what real MNIST
+    /// scores with it.
+    #[wasm_bindgen(js_name = loadJudge, unchecked_return_type = "JudgeReference")]
+    pub fn load_judge(&mut self, bytes: &[u8]) -> JsResult<JsValue> {
+        let reference = self.session.load_judge(bytes).map_err(js_err)?;
+        to_js(&JudgeReference::from(reference))
+    }
+
+    /// Judges `n` digits (2–10000) of the generator the grid shows, always from the same
+    /// latent vectors, against the MNIST test set.
+    #[wasm_bindgen(unchecked_return_type = "Scored")]
+    pub async fn score(&self, n: usize) -> JsResult<JsValue> {
+        let scored = self.session.score(n).await.map_err(js_err)?;
+        to_js(&JsScored::from(&scored))
+    }
+
+    /// Trains on from pretrained generator weights (a `.ganvas` file or checkpoint) of this
+    /// preset: D learns alone for a while and samples come from a moving average. A bad file,
+    /// or one for another preset, is refused with the reason and the model is left as it was.
+    #[wasm_bindgen(js_name = loadWeights)]
+    pub fn load_weights(&mut self, bytes: &[u8]) -> JsResult<()> {
+        self.session.load_weights(bytes).map_err(js_err)
+    }
+
+    /// The step `restore` would go back to, if a good state is kept.
+    #[wasm_bindgen(js_name = lastGoodStep)]
+    pub fn last_good_step(&self) -> Option<f64> {
+        self.session.last_good_step().map(|s| s as f64)
+    }
+
+    /// The step at which training diverged (a loss read back non-finite), if it did.
+    #[wasm_bindgen(js_name = divergedAt)]
+    pub fn diverged_at(&self) -> Option<f64> {
+        self.session.diverged_at().map(|s| s as f64)
+    }
+
+    /// Goes back to the last state whose losses were finite and returns its step.
+    pub fn restore(&mut self) -> JsResult<f64> {
+        self.session.restore().map(|s| s as f64).map_err(js_err)
+    }
+
+    /// The whole training state as a `.ganvas` checkpoint, for `loadCheckpoint`.
+    pub async fn checkpoint(&self) -> JsResult<Vec<u8>> {
+        self.session.checkpoint().await.map_err(js_err)
+    }
+
+    /// Resumes from a checkpoint (`checkpoint()`'s bytes, or `ganvas train`'s `.ckpt`), preset
+    /// and settings included; returns the preset. A bad file changes nothing.
+    #[wasm_bindgen(js_name = loadCheckpoint)]
+    pub fn load_checkpoint(&mut self, bytes: &[u8]) -> JsResult<String> {
+        self.session.load_checkpoint(bytes).map_err(js_err)?;
+        Ok(self.preset())
+    }
+
+    /// The generator's weights (its moving average when kept) as a `.ganvas` file.
+    #[wasm_bindgen(js_name = saveWeights)]
+    pub async fn save_weights(&self) -> JsResult<Vec<u8>> {
+        self.session.save_weights().await.map_err(js_err)
+    }
+
+    /// The preset a weights file is for, or an error saying why the bytes are not a weights
+    /// file of a preset. Lets the page switch preset before `loadWeights`.
+    #[wasm_bindgen(js_name = weightsPreset)]
+    pub fn weights_preset(bytes: &[u8]) -> JsResult<String> {
+        let file = weights::WeightsFile::decode(bytes).map_err(js_err)?;
+        let gan = file.gan().map_err(js_err)?;
+        Preset::of(gan)
+            .map(|p| p.name().to_string())
+            .ok_or_else(|| {
+                js_err(Error::Weights(format!(
+                    "weights are for {}, not a preset",
+                    gan.describe()
+                )))
+            })
+    }
+
+    /// The module's linear memory and what burn's allocator holds on the device (WebGPU).
+    #[wasm_bindgen(unchecked_return_type = "Memory")]
+    pub fn memory(&self) -> JsResult<JsValue> {
+        let usage = self.session.device().memory_pool_usage();
+        to_js(&Memory {
+            wasm_bytes: core::arch::wasm32::memory_size(0) as u64 * 65536,
+            device_bytes_in_use: usage.as_ref().map(|u| u.bytes_in_use),
+            device_bytes_reserved: usage.as_ref().map(|u| u.bytes_reserved),
+        })
+    }
+}
+
+/// Test hooks, compiled only with the `test-hooks` feature (the browser tests' build in
+/// `www/pkg-test/`); the page's build has none.
+#[cfg(feature = "test-hooks")]
+#[wasm_bindgen]
+impl Ganvas {
+    /// Makes the generator's weights NaN, as a diverged run would.
+    #[wasm_bindgen(js_name = debugPoison)]
+    pub fn debug_poison(&mut self) {
+        self.session.poison();
+    }
+
+    /// Panics, which in wasm aborts the module, as a bug in burn or here would.
+    #[wasm_bindgen(js_name = debugPanic)]
+    pub fn debug_panic(&self) {
+        panic!("debugPanic: a deliberate crash, to test recovery");
+    }
+}
