@@ -7,21 +7,33 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('../www/', import.meta.url)));
+// The test build (tests only): wasm with the debug hooks, and a worker that listens for them.
+const testPkg = resolve(fileURLToPath(new URL('../www/pkg-test/', import.meta.url)));
+const hooksWorker = fileURLToPath(new URL('../tests/browser/hooks-worker.js', import.meta.url));
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
   '.png': 'image/png', '.svg': 'image/svg+xml', '.gz': 'application/gzip', '.ganvas': 'application/octet-stream', '.ts': 'text/plain',
 };
 
-/** Serves www/ (or `dir`), plus `mounts`: {'/prefix/': folder} (the benchmarks' TF.js). */
-export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onServe } = {}) {
+/**
+ * Serves www/ (or `dir`), plus `mounts`: {'/prefix/': folder} (the benchmarks' TF.js).
+ * `hooks: true` (browser tests only) serves the test build instead: /pkg/ from www/pkg-test/
+ * (wasm with debugPoison/debugPanic) and /worker.js as tests/browser/hooks-worker.js, which
+ * imports the shipped worker as /worker.js?shipped. Without it nothing of either is reachable.
+ */
+export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onServe, hooks = false } = {}) {
+  const mounted = Object.entries(hooks ? { '/pkg/': testPkg, ...mounts } : mounts);
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-      const [prefix, base] = Object.entries(mounts).find(([p]) => path.startsWith(p)) ?? ['/', dir];
+      const url = new URL(req.url, 'http://localhost');
+      const path = decodeURIComponent(url.pathname);
+      const [prefix, base] = mounted.find(([p]) => path.startsWith(p)) ?? ['/', dir];
       const top = resolve(base);
       let file = normalize(join(top, path.slice(prefix.length - 1)));
       if (!file.startsWith(top)) { res.writeHead(403).end('forbidden'); return; }
+      if (!hooks && path.startsWith('/pkg-test/')) throw new Error('the test build is not served');
+      if (hooks && path === '/worker.js' && url.search !== '?shipped') file = hooksWorker;
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...headers });

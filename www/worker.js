@@ -1,278 +1,334 @@
 // The training worker: owns the wasm GAN so that the page's main thread only draws.
-// Messages in: {type, ...} from ganvas-demo.js; messages out: ready, stats, generated, view,
-// weights, checkpoint, diverged, restored, device-lost, crashed, memory, status, judge, score,
-// error. Training runs in chunks; a `pause` arriving between chunks stops it. Every
-// `scoreEvery` steps the judge scores the digits; every `checkpointEvery` steps, and on pause,
-// the whole training state goes to the page (which keeps it for a lost GPU or a crash, and
-// stores it for a reload).
+//
+// Protocol (www/rpc.js is the page's side):
+//  - requests `{id, type, ...args}`, each answered exactly once: `{id, ok: true, value}` or
+//    `{id, ok: false, error: {kind, message}}`. `kind` is the wasm error's `.kind` (data,
+//    weights, config, diverged, device, state, io), "crashed" for a wasm trap (a Rust panic),
+//    else "internal". Types: init, train, pause, throttle, step, generate, score, restore,
+//    reset, settings, view, loadWeights, loadCheckpoint, saveWeights, memory, scoreEvery,
+//    checkpointEvery (the `handlers` below say what each takes and answers).
+//  - events `{event, ...}` without an id: stats (each chunk's losses), checkpoint (the whole
+//    training state, for the page to keep), score and judge (the quality meter), status (a
+//    line of progress), diverged, device-lost, crashed, quality-error, error (a failure of a
+//    message sent without an id).
+// `train` answers when its loop ends (`{step, reason: "paused" | "diverged" | "superseded"}`);
+// meanwhile it trains in chunks, so that pause, generate and settings requests get in between.
+// Every `scoreEvery` steps the judge scores the digits; every `checkpointEvery` steps, when
+// training starts and when it pauses, the whole training state goes to the page (which keeps
+// it for a lost GPU or a crash, and stores it for a reload). Every default comes from
+// `Ganvas.defaults()`: the crate holds them, for the CLI and the page alike.
 import init, { Ganvas } from './pkg/ganvas.js';
 
+// Scheduling, not training: one chunk of steps per readback, adapted so that a chunk takes
+// about CHUNK_MS (frequent enough to draw smoothly, rare enough to amortise the readback).
+const CHUNK_MS = 100;
+const MAX_CHUNK = 200;
+const THROTTLE_IDLE = 9; // hidden tab, background="throttle": idle 9× each chunk's time, ~10% duty
+// The pretrained weights pkg-scripts/build puts beside the wasm, by preset.
+const SHIPPED = { standard: new URL('./pkg/standard.ganvas', import.meta.url).href };
+const dataUrl = new URL('./data/mnist-train.gz', import.meta.url);
+const judgeUrl = new URL('./pkg/judge.ganvas', import.meta.url);
+
 // The WebGPU device burn asks for, caught on its way out so that its loss is noticed even
-// when burn's own calls never return, and so that a test can destroy it.
-let gpuDevice = null;
+// when burn's own calls never return (and so that a test worker can destroy it).
+let device = null;
 let deviceLost = false; // no call into the GAN after this: on a dead device it may never return
 if (self.GPUAdapter) {
   const requestDevice = GPUAdapter.prototype.requestDevice;
   GPUAdapter.prototype.requestDevice = async function (...args) {
-    const device = await requestDevice.apply(this, args);
-    gpuDevice = device;
-    device.lost.then((info) => {
-      if (gpuDevice !== device) return;
+    const caught = await requestDevice.apply(this, args);
+    device = caught;
+    caught.lost.then((info) => {
+      if (device !== caught) return;
       deviceLost = true;
       running = false;
-      post({ type: 'device-lost', reason: info.reason, message: info.message });
+      post({ event: 'device-lost', reason: info.reason, message: info.message });
     });
-    return device;
+    return caught;
   };
 }
 
 let gan = null;
+let crashed = false; // a wasm trap leaves the module unusable: the page starts a new worker
+let defaults = null; // Ganvas.defaults(), once the module is loaded
 let running = false;
-let chunk = 10; // steps per readback; adapted so that one chunk takes ~100 ms
-const dataUrl = new URL('./data/mnist-train.gz', import.meta.url);
-const judgeUrl = new URL('./pkg/judge.ganvas', import.meta.url);
-const SCORE_N = 500; // digits per score: the judge file stores real MNIST's baseline at 500
-const GRID_SEED = 20240; // the grid's latent vectors, the crate's (`ganvas sample --seed 20240`)
-const GRID_ROWS = 8;
-const MAX_SCORE_SHARE = 0.1; // scoring may take at most this share of training time
-let scoreEvery = 500;
-let judged = false; // whether this GAN instance has the judge
+let generation = 0; // a new `train` ends any loop still finishing its last chunk
+let throttled = false;
+let chunk = 10; // first guess; adapted after every chunk
+let scoreEvery = 0;
+let checkpointEvery = 0;
+let judged = false; // whether the GAN has the judge
 let sinceScore = { steps: 0, ms: 0 };
 let scoreMs = 0;
-let checkpointEvery = 500; // steps between checkpoints sent to the page; 0 = none
 let savedStep = -1; // step of the last checkpoint sent
-let throttled = false; // the page is hidden: train at about a tenth of the pace
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
-// A wasm trap (a Rust panic aborts) leaves the module unusable: the page starts a new worker
-// from the last checkpoint. Anything else is an error message and the model stays as it was.
-const fail = (e, during) => {
-  if (e instanceof WebAssembly.RuntimeError) {
-    gan = null;
-    running = false;
-    return post({ type: 'crashed', during, message: String(e.message) });
-  }
-  post({ type: 'error', during, message: String(e?.message ?? e) });
-};
+const failWith = (kind, message) => Object.assign(new Error(message), { kind });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A handler's answer whose buffers move to the page instead of being copied. */
+const moving = (value, transfer) => ({ [MOVING]: true, value, transfer });
+const MOVING = Symbol('moving');
 
-async function fetchBytes(url) {
+/** The WebGPU device burn uses (null on the CPU): what a test worker destroys to lose it. */
+export const gpuDevice = () => device;
+
+/** The GAN, for calls made through the queue; throws with the reason when there is none. */
+export function model() {
+  if (crashed) throw failWith('crashed', 'the model crashed; a new one is starting');
+  if (deviceLost) throw failWith('device', 'the GPU device was lost');
+  if (!gan) throw failWith('state', 'the model has not started yet');
+  return gan;
+}
+
+/**
+ * The failure path every error goes through: a wasm trap (a Rust panic aborts) marks the
+ * module dead and tells the page once (event `crashed`); anything else keeps the model as it
+ * was. Returns the `{kind, message}` a reply carries.
+ */
+function failure(e, during) {
+  const message = String(e?.message ?? e);
+  if (e instanceof WebAssembly.RuntimeError) {
+    running = false;
+    if (!crashed) {
+      crashed = true;
+      gan = null;
+      post({ event: 'crashed', during, message });
+    }
+    return { kind: 'crashed', message };
+  }
+  return { kind: typeof e?.kind === 'string' ? e.kind : 'internal', message };
+}
+
+async function fetchBytes(url, what) {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`);
+  if (!res.ok) throw failWith('io', `${what}: ${url} answered ${res.status} ${res.statusText}`);
   return new Uint8Array(await res.arrayBuffer());
 }
 
 async function ensureData() {
-  if (gan.hasData()) return;
-  post({ type: 'status', text: 'Loading the 60,000 MNIST training digits (9.7 MB)…' });
+  if (model().hasData()) return;
+  post({ event: 'status', text: 'Loading the 60,000 MNIST training digits (9.7 MB)…' });
   const res = await fetch(dataUrl);
-  if (!res.ok) throw new Error(`MNIST data: ${dataUrl} answered ${res.status} (run pkg-scripts/data)`);
+  if (!res.ok) throw failWith('data', `MNIST data: ${dataUrl} answered ${res.status} (run pkg-scripts/data); training was not started`);
   let bytes;
   try {
-    const stream = res.body.pipeThrough(new DecompressionStream('gzip'));
-    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    bytes = new Uint8Array(await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   } catch (e) {
-    throw new Error(`bad MNIST data: ${dataUrl} is not a valid gzip file (${e?.message ?? e}); training was not started`);
+    throw failWith('data', `bad MNIST data: ${dataUrl} is not a valid gzip file (${e?.message ?? e}); training was not started`);
   }
   let n;
-  try { n = gan.setData(bytes); } catch (e) { throw new Error(`${e?.message ?? e}; training was not started`); }
-  post({ type: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits.` });
-}
-
-/** The grid: ten columns for a conditional net (each row reads 0 to 9), else eight. */
-function grid() {
-  const cols = gan.classes() > 0 ? gan.classes() : 8;
-  return { cols, z: gan.latents(cols * GRID_ROWS, GRID_SEED) };
-}
-
-function postReady(pretrained, resumed = false) {
-  post({
-    type: 'ready', info: gan.backendInfo(), preset: gan.preset(), step: gan.step(), latent: gan.latent(),
-    classes: gan.classes(), grid: grid(), settings: gan.settings(), defaults: Ganvas.defaults(), pretrained, resumed,
-  });
-}
-
-/** A new GAN: fresh, from pretrained `weights` (a URL), or resumed from `checkpoint` bytes. */
-async function create({ backend, preset, seed, weights, checkpoint, scoreEvery: every, checkpointEvery: save }) {
-  await init();
-  gan?.free();
-  gan = null;
-  judged = false;
-  savedStep = -1;
-  if (every != null) scoreEvery = every;
-  if (save != null) checkpointEvery = save;
-  gan = await Ganvas.create({ backend, preset, seed });
-  if (checkpoint) {
-    gan.loadCheckpoint(checkpoint);
-    savedStep = gan.step();
-  } else if (weights) {
-    const bytes = await fetchBytes(weights);
-    gan.loadWeights(bytes);
+  try { n = model().setData(bytes); } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) throw e;
+    throw failWith(e?.kind ?? 'data', `${e?.message ?? e}; training was not started`);
   }
-  postReady(!!weights && !checkpoint, !!checkpoint);
-  enqueue(score); // the opening weights' scores, after the first grid
+  post({ event: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits.` });
 }
 
-// The quality meter is an extra: if the judge cannot load, the demo goes on without it.
-async function score() {
-  if (scoreEvery === 0) return;
+/** What the page needs to show a model: `init`, `reset` and `loadCheckpoint` answer it. */
+function modelInfo({ pretrained = false, resumed = false } = {}) {
+  const g = model();
+  const cols = g.gridColumns(), rows = defaults.gridRows;
+  return {
+    info: g.backendInfo(), preset: g.preset(), step: g.step(), latent: g.latent(), classes: g.classes(),
+    grid: { cols, rows, z: g.latents(cols * rows, defaults.gridSeed) }, settings: g.settings(),
+    defaults, scoreEvery, checkpointEvery, pretrained, resumed,
+  };
+}
+
+/** A fresh start of the score and checkpoint clocks: the model changed under them. */
+function newModel(saved = -1) {
+  sinceScore = { steps: 0, ms: 0 };
+  savedStep = saved;
+}
+
+// The quality meter is an extra: if the judge cannot load, the demo goes on without it. A
+// score the page asks for (`requested`: a new model, view or state) has no share of training
+// time and leaves the periodic schedule as it was.
+async function score(requested = false) {
+  if (scoreEvery === 0) return null;
   try {
     if (!judged) {
-      const reference = gan.loadJudge(await fetchBytes(judgeUrl));
+      const reference = model().loadJudge(await fetchBytes(judgeUrl, 'the judge'));
       judged = true;
-      post({ type: 'judge', reference });
+      post({ event: 'judge', reference });
     }
     const t0 = performance.now();
-    const result = await gan.score(SCORE_N);
+    const result = await model().score(defaults.scoreN);
     scoreMs = performance.now() - t0;
-    const cost = sinceScore.ms > 0 ? scoreMs / (sinceScore.ms + scoreMs) : null;
-    sinceScore = { steps: 0, ms: 0 };
-    post({ type: 'score', score: result, ms: scoreMs, cost });
+    const cost = !requested && sinceScore.ms > 0 ? scoreMs / (sinceScore.ms + scoreMs) : null;
+    if (!requested) sinceScore = { steps: 0, ms: 0 };
+    post({ event: 'score', score: result, ms: scoreMs, cost });
+    return result;
   } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError || crashed || deviceLost) throw e;
     scoreEvery = 0;
-    post({ type: 'quality-error', message: String(e?.message ?? e) });
+    post({ event: 'quality-error', message: String(e?.message ?? e) });
+    return null;
   }
 }
 
 /** Whether the meter is due: enough steps, and enough training time that scoring stays cheap. */
 function scoreDue() {
-  return scoreEvery > 0 && sinceScore.steps >= scoreEvery &&
-    sinceScore.ms * MAX_SCORE_SHARE >= scoreMs * (1 - MAX_SCORE_SHARE);
+  const share = defaults.maxScoreShare;
+  return scoreEvery > 0 && sinceScore.steps >= scoreEvery && sinceScore.ms * share >= scoreMs * (1 - share);
 }
 
 /** Sends the whole training state to the page, which keeps it (see the header). */
 async function checkpoint(why) {
-  if (checkpointEvery === 0 || savedStep === gan.step()) return;
+  const g = model();
+  if (checkpointEvery === 0 || savedStep === g.step()) return;
   const t0 = performance.now();
-  const bytes = await gan.checkpoint();
-  savedStep = gan.step();
-  post({ type: 'checkpoint', why, bytes, step: savedStep, preset: gan.preset(), ms: performance.now() - t0 }, [bytes.buffer]);
+  const bytes = await g.checkpoint();
+  savedStep = g.step();
+  post({ event: 'checkpoint', why, bytes, step: savedStep, preset: g.preset(), ms: performance.now() - t0 }, [bytes.buffer]);
 }
 
-/** Runs a chunk; false when a loss came back NaN or infinite (training then stops). */
+/** Runs a chunk; its time in ms, or false when a loss came back NaN or infinite. */
 async function trainChunk(steps) {
-  if (deviceLost) throw new Error('the GPU device was lost');
+  const g = model();
   const t0 = performance.now();
-  const stats = await gan.train(steps);
+  const stats = await g.train(steps);
   const ms = performance.now() - t0;
   sinceScore.steps += steps;
   sinceScore.ms += ms;
-  const at = gan.divergedAt();
+  const at = g.divergedAt();
   // Steps from the bad one on are not shown: their digits and losses mean nothing.
   const good = at == null ? stats : stats.filter((s) => s.step < at);
-  post({ type: 'stats', stats: good, msPerStep: ms / steps, step: gan.step(), hold: gan.generatorHold(), diverged: at != null });
-  if (at != null) {
-    running = false;
-    post({ type: 'diverged', step: at, goodStep: gan.lastGoodStep() ?? null });
-    return false;
-  }
-  return ms;
+  post({ event: 'stats', stats: good, msPerStep: ms / steps, step: g.step(), hold: g.generatorHold(), diverged: at != null });
+  if (at == null) return ms;
+  running = false;
+  post({ event: 'diverged', step: at, goodStep: g.lastGoodStep() ?? null });
+  return false;
 }
 
-let generation = 0; // a new `train` ends any loop still finishing its last chunk
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function trainLoop() {
-  const mine = ++generation;
+async function trainLoop(mine) {
   await enqueue(ensureData);
-  await enqueue(() => checkpoint('start')); // so that a GPU lost early resumes from here
+  // So that a GPU lost early resumes from here (a diverged state is not worth keeping).
+  await enqueue(() => (model().divergedAt() == null ? checkpoint('start') : null));
   while (running && mine === generation) {
     const ms = await enqueue(() => trainChunk(chunk));
-    if (ms === false) break;
-    if (scoreDue()) await enqueue(score);
-    if (checkpointEvery > 0 && gan.step() - savedStep >= checkpointEvery) await enqueue(() => checkpoint('every'));
-    // Aim for ~100 ms per chunk: frequent enough to draw smoothly, rare enough to amortise the readback.
-    chunk = Math.max(1, Math.min(200, Math.round(chunk * (100 / Math.max(ms, 1)))));
-    await sleep(throttled ? ms * 9 : 0); // let `pause` and `generate` messages in; hidden: ~10% duty
+    if (ms === false) return 'diverged';
+    if (scoreDue()) await enqueue(() => score());
+    if (checkpointEvery > 0 && model().step() - savedStep >= checkpointEvery) await enqueue(() => checkpoint('every'));
+    chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(chunk * (CHUNK_MS / Math.max(ms, 1)))));
+    await sleep(throttled ? ms * THROTTLE_IDLE : 0); // lets `pause` and `generate` in
   }
+  return mine === generation ? 'paused' : 'superseded';
 }
 
-const handlers = {
-  async init(msg) { await create(msg); },
-  async train({ seq }) {
-    running = true;
-    const mine = generation + 1;
-    try { await trainLoop(); } finally {
-      if (mine === generation) {
-        running = false;
-        // In the queue: a call still running there may hold the GAN mutably.
-        await enqueue(async () => {
-          if (!gan) return; // crashed: the error that ended the loop is the one reported
-          post({ type: 'paused', seq, step: gan.step() });
-          if (gan.divergedAt() == null && !deviceLost) await checkpoint('pause');
-        }).catch(() => {});
-      }
+/** Each request type: `(message) → value` (or `moving(value, buffers)`). */
+export const handlers = {
+  /** `{backend, preset?, seed?, weights?: url|null, checkpoint?: bytes, scoreEvery?, checkpointEvery?}` → model info. */
+  async init({ backend, preset, seed, weights, checkpoint: bytes, scoreEvery: every, checkpointEvery: save }) {
+    if (gan || crashed) throw failWith('state', 'this worker already holds a model');
+    await init();
+    defaults = Ganvas.defaults();
+    scoreEvery = every ?? defaults.scoreEvery;
+    checkpointEvery = save ?? defaults.checkpointEvery;
+    gan = await Ganvas.create({ backend, preset: preset ?? defaults.preset, seed });
+    if (bytes) {
+      gan.loadCheckpoint(bytes);
+      newModel(gan.step());
+      return modelInfo({ resumed: true });
     }
+    // No `weights` given: the shipped ones of the preset, if any.
+    const url = weights === undefined ? SHIPPED[gan.preset()] ?? null : weights;
+    if (url) gan.loadWeights(await fetchBytes(url, 'pretrained weights'));
+    return modelInfo({ pretrained: !!url });
   },
-  async pause() { running = false; },
+  /** Trains until paused → `{step, reason}`. Not queued: its loop queues one chunk at a time. */
+  async train() {
+    running = true;
+    const mine = ++generation;
+    let reason;
+    try { reason = await trainLoop(mine); } catch (e) {
+      if (mine === generation) running = false;
+      throw e;
+    }
+    if (mine !== generation) return { step: gan?.step() ?? null, reason };
+    running = false;
+    // In the queue: a call still running there may hold the GAN mutably.
+    return enqueue(async () => {
+      if (reason === 'paused') await checkpoint('pause');
+      return { step: model().step(), reason };
+    });
+  },
+  /** Ends the training loop after its current chunk (not queued). */
+  async pause() { running = false; return null; },
+  /** `{on}`: a hidden tab trains at about a tenth of the pace (not queued). */
+  async throttle({ on }) { throttled = !!on; return null; },
+  /** One step, unless training → `{step, diverged}`. */
   async step() {
-    if (running) return;
+    if (running) return { step: model().step(), diverged: false };
     await ensureData();
-    await trainChunk(1);
+    const ok = await trainChunk(1);
+    return { step: model().step(), diverged: ok === false };
   },
+  /** `{z}` (k × latent values) → k × 784 pixel bytes. */
+  async generate({ z }) {
+    const pixels = await model().generate(z);
+    return moving(pixels, [pixels.buffer]);
+  },
+  /** Scores now (events judge/score, or quality-error) → the score or null when off. */
+  async score() { return score(true); },
+  /** Back to the last good state after a divergence → `{step}`. */
   async restore() {
-    const step = gan.restore();
-    sinceScore = { steps: 0, ms: 0 };
-    post({ type: 'restored', step });
-    await score();
+    const step = model().restore();
+    newModel(savedStep);
+    return { step };
   },
+  /** `{preset?, seed, recipe?}`: fresh weights → model info. */
+  async reset({ preset, seed, recipe }) {
+    model().reset(preset ?? undefined, seed, recipe ?? undefined);
+    newModel();
+    return modelInfo();
+  },
+  /** `{bytes}`: a saved run → model info (`resumed`). A bad file changes nothing. */
   async loadCheckpoint({ bytes }) {
     running = false;
-    gan.loadCheckpoint(bytes); // throws with the reason on a bad file, changing nothing
-    savedStep = gan.step();
-    sinceScore = { steps: 0, ms: 0 };
-    postReady(false, true);
-    await score();
+    model().loadCheckpoint(bytes);
+    newModel(gan.step());
+    return modelInfo({ resumed: true });
   },
-  async checkpointEvery({ every }) { checkpointEvery = every; },
-  async throttle({ on }) { throttled = on; },
-  async memory({ id }) { post({ type: 'memory', id, memory: gan.memory() }); },
-  // Test hooks: a diverged run and a lost GPU, on demand.
-  async testPoison() { gan.debugPoison(); },
-  async testPanic() { gan.debugPanic(); },
-  async testLoseDevice() {
-    if (!gpuDevice) throw new Error('no WebGPU device to lose: this model runs on the CPU');
-    gpuDevice.destroy();
-    await gpuDevice.lost; // the page hears of it before the next chunk would run
-  },
-  async reset({ preset, seed, recipe }) {
-    gan.reset(preset ?? undefined, seed, recipe ?? undefined); // the page pauses first; a `train` sent after this one is kept
-    sinceScore = { steps: 0, ms: 0 };
-    savedStep = -1;
-    postReady(false);
-    await score();
-  },
-  async settings({ batchSize, lrG, lrD }) {
-    gan.setBatchSize(batchSize);
-    gan.setLearningRates(lrG, lrD);
-    post({ type: 'settings', settings: gan.settings() });
-  },
-  async generate({ id, z }) {
-    const pixels = await gan.generate(z);
-    post({ type: 'generated', id, pixels }, [pixels.buffer]);
-  },
+  /** `{bytes}`: generator weights of this preset → `{step}`. A bad file changes nothing. */
   async loadWeights({ bytes }) {
+    const g = model();
     const preset = Ganvas.weightsPreset(bytes); // throws with the reason on a bad file
-    if (preset !== gan.preset()) {
-      throw new Error(`this file holds ${preset} weights but the model is ${gan.preset()}: switch the preset first`);
+    if (preset !== g.preset()) {
+      throw failWith('weights', `this file holds ${preset} weights but the model is ${g.preset()}: switch the preset first`);
     }
     running = false;
-    gan.loadWeights(bytes);
-    savedStep = -1;
-    post({ type: 'loaded', step: gan.step() });
-    await score();
+    g.loadWeights(bytes);
+    newModel();
+    return { step: g.step() };
   },
-  async scoreEvery({ every }) { scoreEvery = every; },
+  /** `{batchSize, lrG, lrD}` → the settings now. */
+  async settings({ batchSize, lrG, lrD }) {
+    const g = model();
+    g.setBatchSize(batchSize);
+    g.setLearningRates(lrG, lrD);
+    return g.settings();
+  },
+  /** `{live}`: which generator the grid shows and the meter scores → the settings now. */
   async view({ live }) {
-    gan.setLive(live);
-    post({ type: 'view', settings: gan.settings() });
-    await score(); // the meter judges what the grid now shows
+    model().setLive(!!live);
+    return model().settings();
   },
+  /** → `{bytes, preset, step}`: a generator file for the Download button. */
   async saveWeights() {
-    const bytes = await gan.saveWeights();
-    post({ type: 'weights', bytes, preset: gan.preset(), step: gan.step() }, [bytes.buffer]);
+    const bytes = await model().saveWeights();
+    return moving({ bytes, preset: gan.preset(), step: gan.step() }, [bytes.buffer]);
   },
+  /** → `{wasmBytes, deviceBytesInUse?, deviceBytesReserved?}`. */
+  async memory() { return model().memory(); },
+  /** `{every}`: steps between scores (0 = off); null = the default. */
+  async scoreEvery({ every }) { scoreEvery = every ?? defaults?.scoreEvery ?? scoreEvery; return scoreEvery; },
+  /** `{every}`: steps between checkpoints (0 = none); null = the default. */
+  async checkpointEvery({ every }) { checkpointEvery = every ?? defaults?.checkpointEvery ?? checkpointEvery; return checkpointEvery; },
 };
+
+// Not queued: they must act while a chunk runs (train queues its own pieces).
+const DIRECT = new Set(['train', 'pause', 'throttle']);
 
 // Every call into the GAN goes through one queue: its methods borrow it across awaits, and a
 // second call in the meantime would be refused by wasm-bindgen. Training enqueues one chunk at
@@ -284,10 +340,25 @@ function enqueue(fn) {
   return result;
 }
 
-self.onmessage = ({ data }) => {
-  const handler = handlers[data.type];
-  if (!handler) return fail(`unknown message ${data.type}`, data.type);
-  if (data.type === 'pause' || data.type === 'throttle') return void handler(data);
-  if (data.type === 'train') return void handler(data).catch((e) => fail(e, 'train'));
-  enqueue(() => handler(data)).catch((e) => fail(e, data.type));
-};
+/**
+ * Runs one message through the queue and the failure path, as `onmessage` does, and answers
+ * it: a reply when it has an id; without one, only a failure is reported (event `error`).
+ */
+export function dispatch(msg) {
+  const { id, type } = msg ?? {};
+  const handler = Object.hasOwn(handlers, type) ? handlers[type] : null;
+  const run = !handler ? Promise.reject(failWith('internal', `unknown request "${type}"`))
+    : DIRECT.has(type) ? Promise.resolve().then(() => handler(msg))
+      : enqueue(() => handler(msg));
+  return run.then((answer) => {
+    if (id == null) return;
+    if (answer?.[MOVING]) post({ id, ok: true, value: answer.value }, answer.transfer);
+    else post({ id, ok: true, value: answer ?? null });
+  }).catch((e) => {
+    const error = failure(e, type);
+    if (id != null) post({ id, ok: false, error });
+    else post({ event: 'error', during: type, ...error });
+  });
+}
+
+self.onmessage = ({ data }) => void dispatch(data);

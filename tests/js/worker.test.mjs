@@ -1,0 +1,114 @@
+// The worker's protocol (www/worker.js), run in this process against a fake wasm module
+// (fixtures/fake-ganvas.mjs): each request is answered exactly once, `{id, ok, value}` or
+// `{id, ok: false, error: {kind, message}}`; train answers when its loop ends; the numbers come
+// from Ganvas.defaults(); a wasm trap is reported once and every later request is refused.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { register } from 'node:module';
+
+// The worker imports ./pkg/ganvas.js: here it gets the fake instead.
+const fake = new URL('./fixtures/fake-ganvas.mjs', import.meta.url).href;
+register(`data:text/javascript,${encodeURIComponent(`
+  export async function resolve(spec, ctx, next) {
+    if (spec === './pkg/ganvas.js' && ctx.parentURL?.endsWith('/www/worker.js')) return { url: ${JSON.stringify(fake)}, shortCircuit: true };
+    return next(spec, ctx);
+  }`)}`);
+
+const posted = [];
+globalThis.self = { postMessage: (msg) => posted.push(msg) };
+// The worker fetches MNIST (gzip) and the judge beside itself.
+const { gzipSync } = await import('node:zlib');
+globalThis.fetch = async (url) => new Response(String(url).endsWith('.gz') ? gzipSync(Buffer.alloc(100)) : new Uint8Array(8));
+let control;
+before(async () => {
+  await import('../../www/worker.js');
+  ({ control } = await import(fake));
+});
+
+let nextId = 1;
+/** Sends a request the way rpc.js does; resolves with its one reply (and checks there is one). */
+async function request(type, args = {}) {
+  const id = nextId++;
+  self.onmessage({ data: { ...args, id, type } });
+  for (let i = 0; i < 500; i++) {
+    const replies = posted.filter((m) => m.id === id);
+    if (replies.length) {
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(posted.filter((m) => m.id === id).length, 1, `one reply to ${type}`);
+      return replies[0];
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no reply to ${type}`);
+}
+const events = (name) => posted.filter((m) => m.event === name);
+
+test('init answers with the model, its grid and intervals from Ganvas.defaults()', async () => {
+  const r = await request('init', { backend: 'cpu', preset: 'tiny', weights: null });
+  assert.equal(r.ok, true, JSON.stringify(r.error));
+  const v = r.value;
+  assert.equal(v.preset, 'tiny');
+  assert.deepEqual([v.grid.cols, v.grid.rows, v.grid.z.length], [4, 3, 4 * 3 * 2]);
+  assert.deepEqual(control.instances[0].calls[0], ['latents', 12, 99], 'grid latents of defaults.gridSeed');
+  assert.deepEqual([v.scoreEvery, v.checkpointEvery], [7, 13]);
+  assert.equal(v.pretrained, false);
+  const again = await request('init', { backend: 'cpu', preset: 'tiny' });
+  assert.deepEqual(again.error.kind, 'state');
+});
+
+test('errors carry the wasm error\'s kind, or "internal"', async () => {
+  assert.deepEqual((await request('loadWeights', { bytes: new Uint8Array(0) })).error, { kind: 'weights', message: 'bad weights file: empty' });
+  const other = await request('loadWeights', { bytes: new Uint8Array([1]) });
+  assert.equal(other.error.kind, 'weights');
+  assert.match(other.error.message, /standard weights but the model is tiny/);
+  assert.equal((await request('nonsense')).error.kind, 'internal');
+});
+
+test('score uses defaults.scoreN and posts judge and score events', async () => {
+  const r = await request('score');
+  assert.equal(r.ok, true);
+  assert.equal(r.value.n, 11);
+  assert.equal(events('judge').length, 1);
+  assert.equal(events('score').at(-1).score.n, 11);
+  assert.equal(events('score').at(-1).cost, null, 'a score asked for has no share of training time');
+});
+
+test('train answers once its loop ends, after stats events; requests are answered meanwhile', async () => {
+  assert.equal((await request('checkpointEvery', { every: 1000 })).value, 1000); // only start and pause
+  const id = nextId++;
+  self.onmessage({ data: { id, type: 'train' } });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(posted.filter((m) => m.id === id).length, 0, 'no answer while training');
+  assert.ok(events('stats').length > 0);
+  assert.equal((await request('generate', { z: new Float32Array(4) })).value.length, 2 * 784);
+  assert.ok(events('checkpoint').some((c) => c.why === 'start'));
+  await request('pause');
+  for (let i = 0; i < 100 && !posted.some((m) => m.id === id); i++) await new Promise((r) => setTimeout(r, 10));
+  const reply = posted.filter((m) => m.id === id);
+  assert.equal(reply.length, 1);
+  assert.equal(reply[0].value.reason, 'paused');
+  assert.equal(reply[0].value.step, control.instances[0].steps);
+  assert.equal(events('checkpoint').at(-1).why, 'pause');
+  // Every defaults.scoreEvery (7) steps the meter scores, with its share of training time.
+  const periodic = events('score').slice(1);
+  assert.ok(periodic.length >= 2, `${periodic.length} periodic scores`);
+  assert.ok(periodic.every((e) => typeof e.cost === 'number'), JSON.stringify(periodic.map((e) => e.cost)));
+  assert.equal(events('checkpoint').at(-1).step, reply[0].value.step, 'the pause checkpoint holds the step answered');
+});
+
+test('a message without an id reports only its failure, as an error event', async () => {
+  self.onmessage({ data: { type: 'loadWeights', bytes: new Uint8Array(0) } });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(events('error').at(-1), { event: 'error', during: 'loadWeights', kind: 'weights', message: 'bad weights file: empty' });
+});
+
+test('a wasm trap answers "crashed", is reported once, and refuses every later request', async () => {
+  control.trap = 'generate';
+  const r = await request('generate', { z: new Float32Array(2) });
+  assert.deepEqual(r.error, { kind: 'crashed', message: 'unreachable' });
+  assert.deepEqual(events('crashed'), [{ event: 'crashed', during: 'generate', message: 'unreachable' }]);
+  control.trap = null;
+  assert.equal((await request('memory')).error.kind, 'crashed');
+  assert.equal((await request('step')).error.kind, 'crashed');
+  assert.equal(events('crashed').length, 1);
+});
