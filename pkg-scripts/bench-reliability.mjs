@@ -15,12 +15,13 @@ async function resumeTime(preset) {
   await waitReady(page, '#demo');
   // The standard preset as the page opens it (pretrained G, moving average); tiny from scratch.
   await mount(page, { backend: 'cpu', preset, weights: preset === 'standard' ? '' : 'none', 'checkpoint-every': '0', 'score-every': '0' });
-  await el(page, (el) => { el.setAttribute('checkpoint-every', '100000'); el.send({ type: 'checkpointEvery', every: 100000 }); el.train(); });
-  const from = await el(page, (el) => el.step);
-  await page.waitForFunction((n) => document.querySelector('#demo').step >= n, from + (smoke ? 3 : 300), { timeout: 600_000 });
+  // Saving on pause only: the checkpoint measured is the one a reload offers.
+  await el(page, (el) => { el.checkpointEvery = 100000; el.train(); });
+  const from = await el(page, (el) => el.state.step);
+  await page.waitForFunction((n) => document.querySelector('#demo').state.step >= n, from + (smoke ? 3 : 300), { timeout: 600_000 });
   await el(page, (el) => el.pause());
-  await page.waitForFunction(() => { const el = document.querySelector('#demo'); return el.pausedAt != null && el.lastSaved?.step === el.pausedAt; }, null, { timeout: 120_000 });
-  const saved = await el(page, (el) => el.lastSaved);
+  await page.waitForFunction(() => { const s = document.querySelector('#demo').state; return s.pausedAt != null && s.lastCheckpoint?.step === s.pausedAt; }, null, { timeout: 120_000 });
+  const saved = await el(page, (el) => el.state.lastCheckpoint);
   const t0 = Date.now();
   await page.reload();
   await page.waitForFunction(() => !document.querySelector('#demo')?.shadowRoot.querySelector('.notice').hidden, null, { timeout: 120_000 });

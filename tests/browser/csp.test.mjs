@@ -23,7 +23,7 @@ test(`the demo draws, trains and scores under "${CSP}"`, async () => {
   assert.ok(px.mean > 0.06 && px.darkShare > 0.6, JSON.stringify(px));
   const stats = await trainSteps(page, 5);
   assert.ok(stats.every((s) => Number.isFinite(s.dLoss)));
-  await page.waitForFunction(() => document.querySelector('#demo').scores?.length >= 1, null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('#demo').state.scores.length >= 1, null, { timeout: 60_000 });
   const header = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
   assert.equal(header, CSP, 'the policy was really served');
   assert.deepEqual(violations, []);

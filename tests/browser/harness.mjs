@@ -8,8 +8,12 @@ const { chromium } = require('playwright-core');
 
 const BASE_FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export async function start({ webgpu = false, onServe } = {}) {
-  const server = await serve(0, { onServe });
+/**
+ * The server and browser. `hooks: true` serves the test build (see serve.mjs): a test then
+ * breaks the model on demand with `hook(page, 'poison' | 'panic' | 'lose-device')`.
+ */
+export async function start({ webgpu = false, onServe, hooks = false } = {}) {
+  const server = await serve(0, { onServe, hooks });
   const base = `http://localhost:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -17,6 +21,19 @@ export async function start({ webgpu = false, onServe } = {}) {
     args: [...BASE_FLAGS, ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
   });
   return { server, base, browser, async close() { await browser.close(); server.close(); } };
+}
+
+/** Asks the test worker of a page served with `hooks: true` for a failure (hooks-worker.js). */
+export function hook(page, type) {
+  return page.evaluate((type) => new BroadcastChannel('ganvas-test-hooks').postMessage({ type }), type);
+}
+
+/** The element's read-only state (`el.state`), as plain data. */
+export function state(page, selector = '#demo') {
+  return page.evaluate((s) => {
+    const { history, ...rest } = document.querySelector(s).state;
+    return { ...rest, historyLength: history.length };
+  }, selector);
 }
 
 /** A page that records uncaught errors and console errors. */
@@ -51,7 +68,7 @@ export async function mount(page, attrs, timeout = 120_000) {
 export function waitReady(page, selector, timeout = 120_000) {
   return page.evaluate(({ selector, timeout }) => new Promise((ok, fail) => {
     const el = document.querySelector(selector);
-    if (el.readyInfo) return ok(el.readyInfo);
+    if (el.state?.ready) return ok(el.state.ready);
     el.addEventListener('ready', (e) => ok(e.detail), { once: true });
     el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
     setTimeout(() => fail(new Error('no ready event')), timeout);

@@ -10,8 +10,8 @@ after(async () => { await env?.close(); });
 
 /** The scores #demo has shown (its quality chart's points), once there are at least `count`. */
 async function scores(page, count, timeout = 300_000) {
-  await page.waitForFunction((count) => document.querySelector('#demo')?.scores?.length >= count, count, { timeout, polling: 200 });
-  return page.evaluate(() => document.querySelector('#demo').scores);
+  await page.waitForFunction((count) => document.querySelector('#demo')?.state?.scores.length >= count, count, { timeout, polling: 200 });
+  return page.evaluate(() => document.querySelector('#demo').state.scores);
 }
 
 /** Share of a quality canvas's pixels that are not its background: something was drawn. */
@@ -60,7 +60,7 @@ test('while training from scratch the meter updates every N steps', async () => 
   // The worker spaces the scores so that judging stays a small share of the training time.
   const { cost, text } = await page.evaluate(() => {
     const el = document.querySelector('#demo');
-    return { cost: el.scoreCost, text: el.shadowRoot.querySelector('.quality-text').textContent };
+    return { cost: el.state.scoreCost, text: el.shadowRoot.querySelector('.quality-text').textContent };
   });
   assert.ok(cost > 0 && cost < 0.15, `scoring took ${cost} of the time`);
   assert.match(text, /Scoring takes \d+\.\d% of training time/);

@@ -10,11 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { serve } from '../../pkg-scripts/serve.mjs';
-import { gridPixels, mount, open, start, statusText, trainSteps, waitReady } from './harness.mjs';
+import { gridPixels, hook, mount, open, start, state, statusText, trainSteps, waitReady } from './harness.mjs';
 
-let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
+let env, hooked;
+before(async () => {
+  env = await start();
+  // The test build, for the tests that break the model on purpose (poison, panic).
+  hooked = await serve(0, { hooks: true });
+  hooked.base = `http://localhost:${hooked.address().port}`;
+});
+after(async () => { hooked?.close(); await env?.close(); });
 
 const shadow = (page, sel) => page.evaluate((sel) => document.querySelector('#demo').shadowRoot.querySelector(sel).textContent, sel);
 const waitText = (page, sel, re, timeout = 60_000) => page.waitForFunction(({ sel, src }) =>
@@ -24,11 +29,11 @@ const nextEvent = (page, name, timeout = 120_000) => page.evaluate(({ name, time
   document.querySelector('#demo').addEventListener(name, (e) => ok(e.detail), { once: true });
   setTimeout(() => fail(new Error(`no ${name} event`)), timeout);
 }), { name, timeout });
-const step = (page) => page.evaluate(() => document.querySelector('#demo').step);
+const step = (page) => page.evaluate(() => document.querySelector('#demo').state.step);
 /** The step at which the worker stopped after `pause()` (its last chunk may run on a little). */
 const pausedAt = async (page) => {
-  await page.waitForFunction(() => document.querySelector('#demo').pausedAt != null);
-  return page.evaluate(() => document.querySelector('#demo').pausedAt);
+  await page.waitForFunction(() => document.querySelector('#demo').state.pausedAt != null);
+  return (await state(page)).pausedAt;
 };
 
 test('bad weights uploads: each refused with its reason, the model unchanged', async () => {
@@ -93,31 +98,35 @@ for (const [what, bytes, reason] of [
       assert.match(message, /training was not started/);
       assert.match(await shadow(page, '.message'), reason);
       assert.equal(await step(page), 0);
-      assert.equal(await page.evaluate(() => document.querySelector('#demo').running), false);
+      assert.equal(await page.evaluate(() => document.querySelector('#demo').state.running), false);
       assert.equal(await shadow(page, '.train'), 'Train');
     } finally { await page.close(); server.close(); }
   });
 }
 
 test('a NaN loss stops training and offers the last good state, which trains on', async () => {
-  const page = await open(env.browser, `${env.base}/`);
+  const page = await open(env.browser, `${hooked.base}/`);
   await waitReady(page, '#demo');
   await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '0' });
   await trainSteps(page, 250); // in-memory snapshots every 100 steps
   const atPoison = await pausedAt(page);
   const diverged = nextEvent(page, 'diverged');
-  await page.evaluate(() => { const el = document.querySelector('#demo'); el.send({ type: 'testPoison' }); el.train(); });
+  await hook(page, 'poison');
+  await page.evaluate(() => document.querySelector('#demo').train());
   const d = await diverged;
   assert.equal(d.step, atPoison + 1, 'found at the first step after the weights went bad');
   assert.ok(d.goodStep >= 100 && d.goodStep <= atPoison, JSON.stringify(d));
   assert.match(await shadow(page, '.message'), /diverged at step [\d,]+: a loss became NaN or infinite/);
-  assert.equal(await page.evaluate(() => document.querySelector('#demo').running), false);
+  assert.equal(await page.evaluate(() => document.querySelector('#demo').state.running), false);
   // Every loss the chart holds is finite: the bad steps are not drawn.
-  assert.ok(await page.evaluate(() => document.querySelector('#demo').history.every((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss))));
+  const history = await page.evaluate(() => document.querySelector('#demo').state.history);
+  assert.ok(history.length > 0 && history.every((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss)));
   // Training again without restoring is refused.
   const refused = nextEvent(page, 'error');
   await page.evaluate(() => document.querySelector('#demo').stepOnce());
-  assert.match((await refused).message, /restore the last good checkpoint/);
+  const refusal = await refused;
+  assert.equal(refusal.kind, 'diverged', JSON.stringify(refusal));
+  assert.match(refusal.message, /restore the last good/);
   // The notice's button restores the good state.
   assert.match(await shadow(page, '.notice'), new RegExp(`Restore step ${d.goodStep}`));
   await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('.notice-yes').click());
@@ -134,15 +143,21 @@ test('a reload offers to resume at the saved step, with the same model and setti
   const page = await open(env.browser, `${env.base}/`);
   await waitReady(page, '#demo');
   await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '50' });
-  await page.evaluate(() => document.querySelector('#demo').send({ type: 'settings', batchSize: 32, lrG: 0.0003, lrD: 0.0001 }));
+  // Settings as a visitor changes them: the inputs, then a change event.
+  await page.evaluate(() => {
+    const root = document.querySelector('#demo').shadowRoot;
+    for (const [sel, v] of [['.batch', 32], ['.lr-g', 0.0003], ['.lr-d', 0.0001]]) root.querySelector(sel).value = v;
+    root.querySelector('.lr-d').dispatchEvent(new Event('change'));
+  });
+  await page.waitForFunction(() => document.querySelector('#demo').state.settings.batchSize === 32);
   await trainSteps(page, 120);
   // Pausing saves (unless the last chunk's periodic save already holds that step).
   const paused = await pausedAt(page);
-  await page.waitForFunction((s) => document.querySelector('#demo').lastSaved?.step === s, paused);
-  const cp = await page.evaluate(() => document.querySelector('#demo').lastSaved);
+  await page.waitForFunction((s) => document.querySelector('#demo').state.lastCheckpoint?.step === s, paused);
+  const cp = (await state(page)).lastCheckpoint;
   assert.equal(cp.saved, true, cp.error);
   const before = await gridPixels(page);
-  const history = await page.evaluate(() => document.querySelector('#demo').history.length);
+  const history = (await state(page)).historyLength;
   // What the next step gives in an unbroken run.
   const next = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('step', (e) => ok(e.detail), { once: true })));
   await page.evaluate(() => document.querySelector('#demo').stepOnce());
@@ -159,7 +174,7 @@ test('a reload offers to resume at the saved step, with the same model and setti
   assert.equal(info.preset, 'tiny', `${JSON.stringify(info)}: ${await statusText(page)}`);
   assert.equal(info.step, paused);
   assert.equal((await gridPixels(page)).hash, before.hash, 'the same digits as before the reload');
-  assert.equal(await page.evaluate(() => document.querySelector('#demo').history.length), history, 'the loss history came back');
+  assert.equal((await state(page)).historyLength, history, 'the loss history came back');
   const settings = await page.evaluate(() => ['.batch', '.lr-g', '.lr-d'].map((s) => Number(document.querySelector('#demo').shadowRoot.querySelector(s).value)));
   assert.deepEqual(settings, [32, 0.0003, 0.0001]);
   const again = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('step', (e) => ok(e.detail), { once: true })));
@@ -181,7 +196,7 @@ test('a hidden tab pauses training (the default) and resumes it when visible', a
   await waitReady(page, '#demo');
   await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '0' });
   await page.evaluate(() => document.querySelector('#demo').train());
-  await page.waitForFunction(() => document.querySelector('#demo').step > 20);
+  await page.waitForFunction(() => document.querySelector('#demo').state.step > 20);
   await setHidden(page, true);
   await page.waitForTimeout(800);
   const hiddenAt = await step(page);
@@ -189,8 +204,8 @@ test('a hidden tab pauses training (the default) and resumes it when visible', a
   assert.equal(await step(page), hiddenAt, 'no steps while hidden');
   assert.match(await shadow(page, '.message'), /paused while this tab is hidden/);
   await setHidden(page, false);
-  await page.waitForFunction((s) => document.querySelector('#demo').step > s + 20, hiddenAt, { timeout: 30_000 });
-  assert.equal(await page.evaluate(() => document.querySelector('#demo').running), true);
+  await page.waitForFunction((s) => document.querySelector('#demo').state.step > s + 20, hiddenAt, { timeout: 30_000 });
+  assert.equal(await page.evaluate(() => document.querySelector('#demo').state.running), true);
   await page.evaluate(() => document.querySelector('#demo').pause());
   await page.close();
 });
@@ -200,7 +215,7 @@ test('background="throttle" slows a hidden tab to a fraction of the pace', async
   await waitReady(page, '#demo');
   await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', background: 'throttle', 'checkpoint-every': '0', 'score-every': '0' });
   await page.evaluate(() => document.querySelector('#demo').train());
-  await page.waitForFunction(() => document.querySelector('#demo').step > 50);
+  await page.waitForFunction(() => document.querySelector('#demo').state.step > 50);
   const rate = async () => { const a = await step(page); await page.waitForTimeout(3000); return ((await step(page)) - a) / 3; };
   const visible = await rate();
   await setHidden(page, true);
@@ -242,14 +257,14 @@ test('attributes are data: a cross-origin weights URL is refused unfetched, mark
 });
 
 test('a crash of the wasm module restarts training from the last checkpoint once, and the page says so', async () => {
-  const page = await open(env.browser, `${env.base}/`);
+  const page = await open(env.browser, `${hooked.base}/`);
   await waitReady(page, '#demo');
   await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '100', 'score-every': '0' });
   await page.evaluate(() => document.querySelector('#demo').train());
-  await page.waitForFunction(() => document.querySelector('#demo').lastSaved?.step >= 100, null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('#demo').state.lastCheckpoint?.step >= 100, null, { timeout: 60_000 });
   const crashed = nextEvent(page, 'crashed');
   const resumed = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('ready', (e) => ok(e.detail), { once: true })));
-  await page.evaluate(() => document.querySelector('#demo').send({ type: 'testPanic' }));
+  await hook(page, 'panic');
   const c = await crashed;
   assert.match(c.message, /unreachable/);
   const info = await resumed;
@@ -257,11 +272,11 @@ test('a crash of the wasm module restarts training from the last checkpoint once
   assert.equal(info.preset, 'tiny');
   assert.match(await statusText(page), /The model crashed \(.*\)\. Restarted from the checkpoint at step [\d,]+/);
   // It was training, so it trains on.
-  await page.waitForFunction((s) => document.querySelector('#demo').step > s + 10, c.step, { timeout: 30_000 });
+  await page.waitForFunction((s) => document.querySelector('#demo').state.step > s + 10, c.step, { timeout: 30_000 });
   // A second crash before any newer checkpoint stops with a message instead of looping.
   const again = nextEvent(page, 'error');
-  await page.evaluate(() => document.querySelector('#demo').send({ type: 'testPanic' }));
+  await hook(page, 'panic');
   assert.match((await again).message, /happened again after a restart, so training has stopped/);
-  assert.equal(await page.evaluate(() => document.querySelector('#demo').running), false);
+  assert.equal(await page.evaluate(() => document.querySelector('#demo').state.running), false);
   await page.close();
 });

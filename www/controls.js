@@ -1,0 +1,43 @@
+// The training panel of <ganvas-demo>: each button, select and input mapped to what the
+// element does (its methods hold the state; this file only listens). Also the two controls
+// that deal in files: the upload (size checked before reading) and the download.
+
+const MAX_UPLOAD = 64 << 20; // weights files are a few MB; anything this big is a wrong file
+
+/** Listens to the controls in `el`'s shadow root (`$` its querySelector). */
+export function wireControls(el, $) {
+  const on = (sel, type, fn) => $(sel).addEventListener(type, fn);
+  on('.train', 'click', () => (el.running ? el.pause() : el.train()));
+  on('.step-once', 'click', () => el.stepOnce());
+  on('.reset', 'click', () => el.trainFromScratch());
+  on('.view', 'change', () => el.setView($('.view').value === 'live'));
+  // The selects set their attributes: one path for a visitor's choice and an embedder's.
+  on('.preset', 'change', () => el.choose('preset', $('.preset').value));
+  on('.backend-select', 'change', () => el.choose('backend', $('.backend-select').value));
+  on('.background', 'change', () => { el.background = $('.background').value; });
+  on('.score-every', 'change', () => { el.scoreEvery = $('.score-every').value; });
+  const settings = () => el.applySettings({ batchSize: Number($('.batch').value), lrG: Number($('.lr-g').value), lrD: Number($('.lr-d').value) });
+  for (const sel of ['.batch', '.lr-g', '.lr-d']) on(sel, 'change', settings);
+  on('.download', 'click', () => el.saveWeights().then(download, (e) => e.kind === 'replaced' || el.fail(e, 'saveWeights')));
+  on('.upload-input', 'change', async (e) => {
+    const input = e.target, file = input.files[0];
+    input.value = '';
+    if (!file) return;
+    if (file.size > MAX_UPLOAD) return el.fail(new Error(`${file.name} is ${(file.size / 1048576).toFixed(0)} MB; weights files are a few MB`), 'loadWeights');
+    el.loadWeights(new Uint8Array(await file.arrayBuffer()));
+  });
+  on('.grid', 'click', (e) => {
+    const r = e.target.getBoundingClientRect();
+    const i = el.explore.indexAt((e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
+    if (i != null) el.exploreDigit(i, e.shiftKey);
+  });
+}
+
+/** Saves `{bytes, preset, step}` as a file, as the browser downloads one. */
+function download({ bytes, preset, step }) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  a.download = `ganvas-${preset}-step${step}.ganvas`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}

@@ -1,0 +1,45 @@
+// The status block at the top of <ganvas-demo>: which backend runs and why, one message line
+// (an error in red), and a notice with up to two buttons (resume a saved run, restore after a
+// divergence). Text only: attributes and messages are shown, never parsed as markup.
+
+export class StatusLine {
+  constructor($) {
+    this.$ = $;
+    this.noticeKind = null; // what the open notice asks about ("resume"), or null
+  }
+
+  /** The backend line: "CPU — running on the CPU: …", or the adapter for WebGPU. */
+  backend(info, note) {
+    const a = info.adapter;
+    const adapter = a ? ` (${[a.vendor, a.architecture].filter(Boolean).join(' ') || 'unknown adapter'}${a.isFallbackAdapter ? ', software fallback' : ''})` : '';
+    this.$('.backend').textContent = `${info.backend === 'webgpu' ? 'WebGPU' : 'CPU'}${adapter}`;
+    // After a lost GPU or a crash, the line says why training moved, not just what runs.
+    this.$('.reason').textContent = `— ${note ?? info.reason}.`;
+  }
+
+  message(text) {
+    const m = this.$('.message');
+    m.textContent = text;
+    m.classList.remove('error');
+  }
+
+  error(text) {
+    const m = this.$('.message');
+    m.textContent = `⚠ ${text}`;
+    m.classList.add('error');
+  }
+
+  /** A one-line question with up to two buttons, `{yes: [label, fn], no: [label, fn]}`; null text hides it. */
+  notice(text, { yes, no } = {}, kind = null) {
+    this.noticeKind = text ? kind : null;
+    const box = this.$('.notice');
+    box.hidden = !text;
+    this.$('.notice-text').textContent = text ?? '';
+    for (const [sel, choice] of [['.notice-yes', yes], ['.notice-no', no]]) {
+      const b = this.$(sel);
+      b.hidden = !choice;
+      b.textContent = choice?.[0] ?? '';
+      b.onclick = choice ? () => { box.hidden = true; this.noticeKind = null; choice[1](); } : null;
+    }
+  }
+}

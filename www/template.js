@@ -1,0 +1,57 @@
+// The markup of <ganvas-demo>'s shadow root. Styles are a file (ganvas.css), not inline, so
+// that the element works under a strict Content-Security-Policy. Values that come from the
+// crate (recipes, settings, score interval) are filled in when the model is ready.
+export const TEMPLATE = `
+<link rel="stylesheet" href="${new URL('ganvas.css', import.meta.url).href}">
+<div class="ganvas">
+  <div class="status" part="status"><span class="backend">Starting…</span> <span class="reason"></span><div class="message"></div>
+    <div class="notice" hidden><span class="notice-text"></span> <button class="notice-yes" type="button"></button> <button class="notice-no" type="button"></button></div>
+  </div>
+  <div class="row">
+    <figure class="samples">
+      <canvas class="grid" width="224" height="224" title="Click a digit to explore it; shift-click a second to morph"></canvas>
+      <figcaption>Step <b class="step">0</b> · <span class="elapsed" title="Training time since this run started">0 s</span> · <span class="speed">–</span> · <span class="shown"></span></figcaption>
+    </figure>
+    <div class="train-only panel">
+      <div class="buttons">
+        <button class="train" type="button">Train</button>
+        <button class="step-once" type="button">Step</button>
+        <button class="reset" type="button" title="Fresh random weights, trained at once with the chosen recipe">Train from scratch</button>
+      </div>
+      <label>Preset <select class="preset"><option value="conditional" title="G (100 + digit label)→256→784, D (784 + label)→256→1: told which digit to draw; learns fastest">conditional</option><option value="tiny" title="G 100→256→784, D 784→256→1">tiny</option><option value="standard" title="G 100→256→512→1024→784, D (2×784)→1024→512→256→1 on pairs of digits">standard</option></select></label>
+      <label>Recipe <select class="recipe" title="Settings Train from scratch starts with"></select></label>
+      <label>Show <select class="view" title="Which generator the grid shows and the meter scores"><option value="average">average of G</option><option value="live">live G</option></select></label>
+      <label>Backend <select class="backend-select"><option value="auto">auto</option><option value="webgpu">WebGPU</option><option value="cpu">CPU</option></select></label>
+      <label>Batch size <input class="batch" type="number" min="1" max="1024" step="1"></label>
+      <label>G learning rate <input class="lr-g" type="number" min="0.00001" max="0.01" step="0.00005"></label>
+      <label>D learning rate <input class="lr-d" type="number" min="0.00001" max="0.01" step="0.00005"></label>
+      <label>When hidden <select class="background" title="What training does while this tab is in the background"><option value="pause">pause</option><option value="throttle">slow down</option><option value="run">keep going</option></select></label>
+      <div class="buttons">
+        <button class="download" type="button">Download weights</button>
+        <label class="upload">Upload weights <input class="upload-input" type="file" accept=".ganvas,.ckpt,application/octet-stream"></label>
+      </div>
+    </div>
+  </div>
+  <div class="train-only chart-box">
+    <canvas class="chart"></canvas>
+    <label class="smoothing">Smoothing <input class="smooth" type="range" min="0" max="0.99" step="0.01" value="0.9"></label>
+  </div>
+  <div class="train-only quality">
+    <div class="quality-text">Digit quality: loading the judge…</div>
+    <div class="quality-charts">
+      <canvas class="score-chart" title="Digit score: exp(E[KL(p(y|x) ‖ p(y))]) from an MNIST classifier; 10 at most"></canvas>
+      <canvas class="frechet-chart" title="Fréchet distance between the classifier's features of the samples and of the MNIST test set"></canvas>
+      <canvas class="histogram" title="Share of samples the classifier reads as each digit; grey ticks: real MNIST"></canvas>
+    </div>
+    <label>Score every <input class="score-every" type="number" min="0" step="100"> steps (0 = off)</label>
+  </div>
+  <div class="explore">
+    <canvas class="zoom" width="28" height="28" title="Selected digit"></canvas>
+    <div class="sliders"></div>
+    <div class="morph">
+      <canvas class="morph-strip" width="280" height="28"></canvas>
+      <label>Morph <input class="morph-t" type="range" min="0" max="1" step="0.01" value="0"></label>
+      <span class="morph-hint">Shift-click a second digit to morph between the two.</span>
+    </div>
+  </div>
+</div>`;
