@@ -77,6 +77,11 @@ function actDuringFirstGrid(page, attrs, what, arg) {
 async function settled(page, what, readiesBefore) {
   if (what === 'upload') {
     await page.waitForFunction(() => /Weights loaded/.test(document.querySelector('#demo').shadowRoot.querySelector('.message').textContent), null, { timeout: 60_000 });
+  } else if (what === 'reset') {
+    // Same worker: the reset waits in its queue behind the first grid, so the first model may
+    // still say ready before the new one replaces it. Steps come only after the reset (Train
+    // from scratch trains at once), so a ready state with steps is the new model's.
+    await page.waitForFunction((n) => { const s = document.querySelector('#demo').state; return window.readies > n && s.ready && s.step > 0; }, readiesBefore, { timeout: 90_000 });
   } else {
     await page.waitForFunction((n) => window.readies > n && document.querySelector('#demo').state.ready, readiesBefore, { timeout: 90_000 });
   }
