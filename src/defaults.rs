@@ -6,10 +6,11 @@ use crate::quality;
 use crate::train::Recipe;
 use serde::Serialize;
 
-/// Network the page's "Train from scratch" trains unless the visitor picked another.
-pub const SCRATCH_PRESET: Preset = Preset::SCRATCH;
+/// Network the page's "Train from scratch" trains unless the visitor picked another: the
+/// conditional net, measured to draw readable digits soonest (BENCHMARKS.md).
+pub const SCRATCH_PRESET: Preset = Preset::Conditional;
 /// Training settings of "Train from scratch".
-pub const SCRATCH_RECIPE: Recipe = Recipe::SCRATCH;
+pub const SCRATCH_RECIPE: Recipe = Recipe::Fast;
 /// Network the page opens with (it has shipped weights) and the CLI trains without `--preset`.
 pub const PRESET: Preset = Preset::Standard;
 /// Training settings of the CLI without `--recipe`: the shipped weights' recipe.

@@ -63,9 +63,6 @@ impl Preset {
     /// Every preset, in order of size.
     pub const ALL: [Preset; 3] = [Preset::Tiny, Preset::Conditional, Preset::Standard];
 
-    /// What "Train from scratch" trains in the page when no other preset was picked.
-    pub const SCRATCH: Preset = Preset::Conditional;
-
     /// The preset's network shape.
     pub fn config(self) -> GanConfig {
         match self {

@@ -42,7 +42,8 @@ impl Default for TrainConfig {
 }
 
 /// Named sets of training settings: the one place their values live. The CLI takes them as
-/// `--recipe`, the page's "Train from scratch" uses [`Recipe::SCRATCH`].
+/// `--recipe`, the page's "Train from scratch" uses
+/// [`crate::defaults::SCRATCH_RECIPE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
@@ -58,9 +59,6 @@ pub enum Recipe {
 impl Recipe {
     /// Every recipe.
     pub const ALL: [Recipe; 2] = [Recipe::Classic, Recipe::Fast];
-
-    /// What "Train from scratch" uses in the page.
-    pub const SCRATCH: Recipe = Recipe::Fast;
 
     /// The recipe's settings.
     pub fn config(self) -> TrainConfig {

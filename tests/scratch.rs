@@ -18,8 +18,8 @@ const STEPS_IN_20_S: u64 = 1000;
 
 fn scratch(seed: u64) -> Trainer {
     Trainer::new(
-        Preset::SCRATCH.config(),
-        Recipe::SCRATCH.config(),
+        defaults::SCRATCH_PRESET.config(),
+        defaults::SCRATCH_RECIPE.config(),
         seed,
         &common::cpu(),
     )
