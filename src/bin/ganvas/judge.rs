@@ -3,7 +3,7 @@
 
 use crate::args::{EvalArgs, TrainJudgeArgs};
 use crate::sample::generate_chunks;
-use crate::{device, read, read_weights, write};
+use crate::{device, in_file, read, read_weights, write};
 use ganvas::data::Mnist;
 use ganvas::judge::{self, Judged};
 use ganvas::judge_train::{self, JudgeTraining};
@@ -77,8 +77,8 @@ pub fn eval(args: EvalArgs) -> Result<()> {
         return Err(Error::Config("--n must be at least 2".into()));
     }
     let (_, device) = device(args.backend)?;
-    let (judge, _) = judge::load_judge(&read(&args.judge)?, &device)
-        .map_err(|e| Error::Weights(format!("{}: {e}", args.judge.display())))?;
+    let (judge, _) =
+        judge::load_judge(&read(&args.judge)?, &device).map_err(in_file(&args.judge))?;
     let file = read_weights(&args.weights)?;
     let generator = file.sampler(&device)?;
     let (train, test) = read_splits(&args.data)?;

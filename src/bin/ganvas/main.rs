@@ -35,20 +35,27 @@ fn device(choice: Choice) -> Result<(Backend, burn::prelude::Device)> {
     Ok((backend, backend.device()?))
 }
 
+/// An I/O error that names its file.
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Io(std::io::Error::new(
+        e.kind(),
+        format!("{}: {e}", path.display()),
+    ))
+}
+
+/// What went wrong with a weights, checkpoint or judge file, naming it.
+fn in_file(path: &Path) -> impl FnOnce(Error) -> Error + '_ {
+    move |e| Error::Weights(format!("{}: {e}", path.display()))
+}
+
 /// A file's bytes, errors naming the path.
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        Error::Io(std::io::Error::new(
-            e.kind(),
-            format!("{}: {e}", path.display()),
-        ))
-    })
+    std::fs::read(path).map_err(|e| io_error(path, e))
 }
 
 /// A checked weights file, errors naming the path.
 fn read_weights(path: &Path) -> Result<ganvas::weights::WeightsFile> {
-    ganvas::weights::WeightsFile::decode(&read(path)?)
-        .map_err(|e| Error::Weights(format!("{}: {e}", path.display())))
+    ganvas::weights::WeightsFile::decode(&read(path)?).map_err(in_file(path))
 }
 
 /// Writes then renames, so an interrupted save never leaves a truncated file behind.
@@ -56,10 +63,5 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("partial");
     std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            Error::Io(std::io::Error::new(
-                e.kind(),
-                format!("{}: {e}", path.display()),
-            ))
-        })
+        .map_err(|e| io_error(path, e))
 }

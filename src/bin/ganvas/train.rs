@@ -2,7 +2,7 @@
 //! writing checkpoints, sample grids, quality scores and the final weights.
 
 use crate::args::TrainArgs;
-use crate::{device, read, write};
+use crate::{device, in_file, io_error, read, write};
 use futures_lite::future::block_on;
 use ganvas::data::Mnist;
 use ganvas::defaults;
@@ -36,9 +36,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
         }
     };
     if let Some(path) = &args.from {
-        session
-            .load_weights(&read(path)?)
-            .map_err(|e| Error::Weights(format!("{}: {e}", path.display())))?;
+        session.load_weights(&read(path)?).map_err(in_file(path))?;
         eprintln!(
             "training on from {} (step {})",
             path.display(),
@@ -62,12 +60,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
     };
     let mut stats_log = match &args.stats {
         Some(path) => Some(std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|e| {
-                Error::Io(std::io::Error::new(
-                    e.kind(),
-                    format!("{}: {e}", path.display()),
-                ))
-            })?,
+            std::fs::File::create(path).map_err(|e| io_error(path, e))?,
         )),
         None => None,
     };
@@ -234,9 +227,7 @@ struct Meter {
 
 impl Meter {
     fn load(session: &mut Session, path: &Path, out: &Outputs) -> Result<Self> {
-        let reference = session
-            .load_judge(&read(path)?)
-            .map_err(|e| Error::Weights(format!("{}: {e}", path.display())))?;
+        let reference = session.load_judge(&read(path)?).map_err(in_file(path))?;
         let baseline = reference
             .baseline(defaults::CLI_SCORE_N)
             .map_or(f64::NAN, |b| b.frechet);
