@@ -48,12 +48,7 @@ export const withAttributes = (Base) => class extends Base {
   }
 
   /** The seed to start with (undefined: the crate's); a malformed one is reported. */
-  seedOrFail() {
-    const s = this.seed;
-    if (s == null || (Number.isInteger(s) && s >= 0)) return s ?? undefined;
-    this.fail(new Error(`seed="${this.getAttribute('seed')}" is not a whole number ≥ 0; the default is used`), 'attribute');
-    return undefined;
-  }
+  seedOrFail() { return this.stepsAttr('seed') ?? undefined; }
 
   /** Weights to open with: undefined (the preset's shipped ones), null (none) or a same-origin URL. */
   weightsChoice() {
