@@ -18,6 +18,7 @@
 // it for a lost GPU or a crash, and stores it for a reload). Every default comes from
 // `Ganvas.defaults()`: the crate holds them, for the CLI and the page alike.
 import init, { Ganvas } from './pkg/ganvas.js';
+import { cachedBytes } from './mnist-cache.js';
 
 // Scheduling, not training: one chunk of steps per readback, adapted so that a chunk takes
 // about CHUNK_MS (frequent enough to draw smoothly, rare enough to amortise the readback).
@@ -105,14 +106,17 @@ async function fetchBytes(url, what) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/** The training digits, once: from the browser's cache when a checked copy is there (mnist-cache.js). */
 async function ensureData() {
   if (model().hasData()) return;
-  post({ event: 'status', text: 'Loading the 60,000 MNIST training digits (9.7 MB)…' });
-  const res = await fetch(dataUrl);
-  if (!res.ok) throw failWith('data', `MNIST data: ${dataUrl} answered ${res.status} (run pkg-scripts/data); training was not started`);
+  const loading = () => post({ event: 'status', text: 'Loading the 60,000 MNIST training digits (9.7 MB)…' });
+  let gz, from;
+  try { ({ bytes: gz, from } = await cachedBytes(dataUrl, { onDownload: loading })); } catch (e) {
+    throw failWith('data', `${e?.message ?? e}; training was not started`);
+  }
   let bytes;
   try {
-    bytes = new Uint8Array(await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    bytes = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   } catch (e) {
     throw failWith('data', `bad MNIST data: ${dataUrl} is not a valid gzip file (${e?.message ?? e}); training was not started`);
   }
@@ -121,7 +125,7 @@ async function ensureData() {
     if (e instanceof WebAssembly.RuntimeError) throw e;
     throw failWith(e?.kind ?? 'data', `${e?.message ?? e}; training was not started`);
   }
-  post({ event: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits.` });
+  post({ event: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits${from === 'cache' ? " from the browser's cache" : ''}.` });
 }
 
 /** What the page needs to show a model: `init`, `reset` and `loadCheckpoint` answer it. */
