@@ -1,10 +1,13 @@
 // A static server for www/ on localhost, with the MIME types browsers insist on
 // (application/wasm for streaming compilation, text/javascript for module workers).
-// Usage: node pkg-scripts/serve.mjs [port]   (port 0 picks a free one; prints the URL)
+// Usage: node pkg-scripts/serve.mjs [port] [--dir DIR] [--cors]
+//   port 0 picks a free one (prints the URL); --dir serves another folder (e.g. dist/);
+//   --cors adds Access-Control-Allow-Origin: *, so that pages of other origins can embed it.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = resolve(fileURLToPath(new URL('../www/', import.meta.url)));
 // The test build (tests only): wasm with the debug hooks, and a worker that listens for them.
@@ -18,11 +21,14 @@ const types = {
 
 /**
  * Serves www/ (or `dir`), plus `mounts`: {'/prefix/': folder} (the benchmarks' TF.js).
+ * `cors: true` lets any origin read every file (Access-Control-Allow-Origin: *): what a CDN
+ * does, and what an element served from here to another origin's page needs.
  * `hooks: true` (browser tests only) serves the test build instead: /pkg/ from www/pkg-test/
  * (wasm with debugPoison/debugPanic) and /worker.js as tests/browser/hooks-worker.js, which
  * imports the shipped worker as /worker.js?shipped. Without it nothing of either is reachable.
  */
-export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onServe, hooks = false } = {}) {
+export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onServe, hooks = false, cors = false } = {}) {
+  if (cors) headers = { 'access-control-allow-origin': '*', ...headers };
   const mounted = Object.entries(hooks ? { '/pkg/': testPkg, ...mounts } : mounts);
   const server = createServer(async (req, res) => {
     try {
@@ -47,6 +53,9 @@ export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onSe
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const server = await serve(Number(process.argv[2] ?? 8000));
-  console.log(`ganvas demo: http://localhost:${server.address().port}/`);
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { dir: { type: 'string' }, cors: { type: 'boolean' } } });
+  const dir = values.dir ? resolve(values.dir) : root;
+  const server = await serve(Number(positionals[0] ?? 8000), { dir, cors: values.cors });
+  const what = [values.dir && dir, values.cors && 'CORS: any origin may embed it'].filter(Boolean).join('; ');
+  console.log(`ganvas demo: http://localhost:${server.address().port}/${what ? ` (${what})` : ''}`);
 }

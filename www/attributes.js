@@ -15,7 +15,11 @@ function steps(el, name) {
 }
 
 /** Changing one of these starts a new model, as the selects do. */
-const MODEL_ATTRS = ['preset', 'backend', 'seed', 'weights'];
+const MODEL_ATTRS = ['preset', 'backend', 'seed', 'weights', 'base', 'crossorigin'];
+
+// The element's own folder (this module sits beside ganvas-demo.js): where pkg/ and data/ are
+// unless `base` says otherwise, so that the element works from any folder, origin or CDN path.
+const HOME = new URL('./', import.meta.url).href;
 
 export const withAttributes = (Base) => class extends Base {
   static observedAttributes = ['mode', ...MODEL_ATTRS, 'score-every', 'checkpoint-every', 'background'];
@@ -30,6 +34,14 @@ export const withAttributes = (Base) => class extends Base {
   set seed(v) { this.reflect('seed', v); }
   get weights() { return this.getAttribute('weights'); }
   set weights(v) { this.reflect('weights', v); }
+  get base() { return this.getAttribute('base'); }
+  set base(v) { this.reflect('base', v); }
+  /** As on <img>: null (absent), "use-credentials", or "anonymous" (any other value). */
+  get crossOrigin() {
+    const v = this.getAttribute('crossorigin');
+    return v == null ? null : v === 'use-credentials' ? v : 'anonymous';
+  }
+  set crossOrigin(v) { this.reflect('crossorigin', v); }
   get scoreEvery() { return this.stepsAttr('score-every'); }
   set scoreEvery(v) { this.reflect('score-every', v); }
   get checkpointEvery() { return this.stepsAttr('checkpoint-every'); }
@@ -50,14 +62,35 @@ export const withAttributes = (Base) => class extends Base {
   /** The seed to start with (undefined: the crate's); a malformed one is reported. */
   seedOrFail() { return this.stepsAttr('seed') ?? undefined; }
 
-  /** Weights to open with: undefined (the preset's shipped ones), null (none) or a same-origin URL. */
+  /** The folder (an absolute URL ending in /) that holds pkg/ and data/: `base`, else the element's. */
+  baseUrl() {
+    const attr = this.getAttribute('base');
+    if (!attr) return HOME;
+    try { return new URL(attr.endsWith('/') ? attr : `${attr}/`, document.baseURI).href; } catch {
+      this.fail(new Error(`base="${attr}" is not a URL; the element's own folder is used`), 'attribute');
+      return HOME;
+    }
+  }
+
+  /**
+   * Weights to open with: undefined (the preset's shipped ones), null (none) or a URL: one of
+   * this page's origin, or of another when `crossorigin` opts in (as <img> does: the author
+   * vouches for that server; it must send CORS headers). Refused otherwise, with the reason.
+   */
   weightsChoice() {
     const attr = this.getAttribute('weights');
     if (attr === 'none') return null;
     if (!attr) return undefined;
-    const url = new URL(attr, document.baseURI);
-    if (url.origin === location.origin) return url.href;
-    this.fail(new Error(`weights must come from this site (${location.origin}), not ${url.origin}`), 'attribute');
+    let url;
+    try { url = new URL(attr, document.baseURI); } catch {
+      this.fail(new Error(`weights="${attr}" is not a URL; no weights were loaded`), 'attribute');
+      return null;
+    }
+    if (url.origin === location.origin || this.crossOrigin) return url.href;
+    this.fail(new Error(`weights must come from this site (${location.origin}), not ${url.origin}, unless <ganvas-demo> has crossorigin="anonymous" (and that server sends CORS headers); they were not loaded`), 'attribute');
     return null;
   }
+
+  /** The fetch credentials for `weights`: cookies go to another origin only for use-credentials. */
+  weightsCredentials() { return this.crossOrigin === 'use-credentials' ? 'include' : 'same-origin'; }
 };

@@ -12,11 +12,19 @@
 //   preset="standard|tiny|conditional"  the network (default: the crate's, with its shipped weights)
 //   backend="auto|webgpu|cpu"   auto: WebGPU on a hardware adapter, else the CPU
 //   seed="0"                    seed of fresh weights
-//   weights="url|none"          same-origin weights to open with (default: the preset's shipped ones)
+//   weights="url|none"          weights to open with (default: the preset's shipped ones); from
+//                               another origin only with `crossorigin` (refused without it)
+//   crossorigin="anonymous|use-credentials"  allows cross-origin `weights` (fetched with CORS;
+//                               cookies only for use-credentials), as on <img>
+//   base="url"                  the folder holding pkg/ (the wasm, shipped weights, judge) and
+//                               data/ (MNIST) (default: this module's own folder)
 //   score-every="N"             steps between quality scores, 0 = off (default: the crate's)
 //   checkpoint-every="N"        steps between saved checkpoints, 0 = no saving (default: the crate's)
 //   background="pause|throttle|run"  what training does in a hidden tab (default: pause)
-// Changing preset, backend, seed or weights starts a new model, as the selects do.
+// Changing preset, backend, seed, weights, base or crossorigin starts a new model, as the
+// selects do. Served from another origin (a CDN), the element starts its worker through a
+// `blob:` URL (spawn.js): the page's CSP then needs `worker-src blob: <that origin>` (README,
+// "Embed ganvas in your page").
 //
 // Events (`detail`):
 //   ready       {backend, burnBackend, adapter?, reason, preset, step}: a model's first grid is drawn
@@ -49,6 +57,7 @@ import { Recovery } from './recovery.js';
 import { quiet, RpcClient } from './rpc.js';
 import { Rescue } from './rescue.js';
 import { SavedRuns } from './runs.js';
+import { spawnWorker } from './spawn.js';
 import { StatusLine } from './status.js';
 import { TEMPLATE } from './template.js';
 
@@ -162,14 +171,20 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
    */
   start({ backend, preset, seed, weights, checkpoint }, resuming = null) {
     const generation = ++this.generation;
-    this.rpc.attach(new Worker(new URL('worker.js', import.meta.url), { type: 'module' }));
+    this.rpc.attach(spawnWorker(new URL('worker.js', import.meta.url)));
     this.model = null; // gone with its worker: nothing of it is drawn or said ready any more
     this.explore.setGrid(null);
     this.readyInfo = null;
     this.status.message(weights ? 'Loading the model and pretrained weights…' : 'Loading the model…');
     this.$('.backend-select').value = backend;
     if (preset) this.$('.preset').value = preset;
-    const init = { backend, preset: preset ?? undefined, seed, weights, checkpoint, scoreEvery: this.scoreEvery, checkpointEvery: this.checkpointEvery };
+    const init = {
+      backend, preset: preset ?? undefined, seed, weights, credentials: this.weightsCredentials(), checkpoint,
+      base: this.baseUrl(), scoreEvery: this.scoreEvery, checkpointEvery: this.checkpointEvery,
+    };
+    // A malformed or refused attribute read for this start: said again once the model is shown.
+    this.openingNote = this.attributeNote;
+    this.attributeNote = null;
     this.rpc.call('init', init).then(
       (model) => { if (generation === this.generation) this.onModel(model, resuming); },
       (e) => { if (generation === this.generation && !quiet(e)) this.fail(e, 'init'); },
@@ -217,8 +232,11 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       this.status.message(`${resuming?.note ?? 'Resumed'} at step ${m.step.toLocaleString('en')}${ms != null ? ` (${(ms / 1000).toFixed(1)} s)` : ''}.`);
       if (resuming?.train) this.train();
     } else {
-      this.status.message(m.pretrained ? `Pretrained ${m.preset} weights loaded (${m.step.toLocaleString('en')} steps).` : `Fresh ${m.preset} weights.`);
+      const opened = m.pretrained ? `Pretrained ${m.preset} weights loaded (${m.step.toLocaleString('en')} steps).` : `Fresh ${m.preset} weights.`;
+      if (this.openingNote) this.status.error(`${this.openingNote}. ${opened}`);
+      else this.status.message(opened);
     }
+    this.openingNote = null;
     this.showStep(m.step);
     this.redraw().then(() => {
       if (model !== this.model) return; // replaced before its first grid: the new one says ready
@@ -285,6 +303,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   fail(e, during) {
     const message = String(e?.message ?? e);
     this.status.error(message);
+    if (during === 'attribute') this.attributeNote = message; // the next model's opening line repeats it
     if (during === 'train' || during === 'step') this.setRunning(false);
     this.dispatchEvent(new CustomEvent('error', { detail: { message, during, kind: e?.kind ?? null } }));
   }

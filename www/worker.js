@@ -17,18 +17,29 @@
 // training starts and when it pauses, the whole training state goes to the page (which keeps
 // it for a lost GPU or a crash, and stores it for a reload). Every default comes from
 // `Ganvas.defaults()`: the crate holds them, for the CLI and the page alike.
-import init, { Ganvas } from './pkg/ganvas.js';
 import { cachedBytes } from './mnist-cache.js';
+
+// The wasm API, imported by `init` from `base`'s pkg/ with the .wasm beside it: the element's
+// `base` attribute, else this file's folder. Glue and wasm always come from one build.
+let Ganvas = null;
 
 // Scheduling, not training: one chunk of steps per readback, adapted so that a chunk takes
 // about CHUNK_MS (frequent enough to draw smoothly, rare enough to amortise the readback).
 const CHUNK_MS = 100;
 const MAX_CHUNK = 200;
 const THROTTLE_IDLE = 9; // hidden tab, background="throttle": idle 9× each chunk's time, ~10% duty
-// The pretrained weights pkg-scripts/build puts beside the wasm, by preset.
-const SHIPPED = { standard: new URL('./pkg/standard.ganvas', import.meta.url).href };
-const dataUrl = new URL('./data/mnist-train.gz', import.meta.url);
-const judgeUrl = new URL('./pkg/judge.ganvas', import.meta.url);
+// Files under `base` (see setBase): the pretrained weights pkg-scripts/build puts beside the
+// wasm (by preset), MNIST and the judge.
+let SHIPPED, dataUrl, judgeUrl;
+/** Everything resolves from `base` (an absolute URL, or relative to this file): any origin or CDN path works. */
+function setBase(base = './') {
+  const root = new URL(base, import.meta.url);
+  SHIPPED = { standard: new URL('pkg/standard.ganvas', root).href };
+  dataUrl = new URL('data/mnist-train.gz', root);
+  judgeUrl = new URL('pkg/judge.ganvas', root);
+  return root;
+}
+setBase();
 
 // The WebGPU device burn asks for, caught on its way out so that its loss is noticed even
 // when burn's own calls never return (and so that a test worker can destroy it).
@@ -100,8 +111,13 @@ function failure(e, during) {
   return { kind: typeof e?.kind === 'string' ? e.kind : 'internal', message };
 }
 
-async function fetchBytes(url, what) {
-  const res = await fetch(url);
+/** `options`: fetch's, e.g. `{credentials}` for weights from another origin (`crossorigin`). */
+async function fetchBytes(url, what, options = {}) {
+  let res;
+  try { res = await fetch(url, { mode: 'cors', ...options }); } catch (e) {
+    // A network error, or (what the browser does not say) a server on another origin without CORS.
+    throw failWith('io', `${what}: ${url} could not be fetched (${e?.message ?? e}); from another origin, its server must send Access-Control-Allow-Origin`);
+  }
   if (!res.ok) throw failWith('io', `${what}: ${url} answered ${res.status} ${res.statusText}`);
   return new Uint8Array(await res.arrayBuffer());
 }
@@ -222,10 +238,17 @@ async function trainLoop(mine) {
 
 /** Each request type: `(message) → value` (or `moving(value, buffers)`). */
 export const handlers = {
-  /** `{backend, preset?, seed?, weights?: url|null, checkpoint?: bytes, scoreEvery?, checkpointEvery?}` → model info. */
-  async init({ backend, preset, seed, weights, checkpoint: bytes, scoreEvery: every, checkpointEvery: save }) {
+  /**
+   * `{backend, preset?, seed?, weights?: url|null, credentials?, base?, checkpoint?: bytes,
+   * scoreEvery?, checkpointEvery?}` → model info. `base`: the folder of pkg/ and data/;
+   * `credentials`: fetch's, for `weights` (the element's `crossorigin`).
+   */
+  async init({ backend, preset, seed, weights, credentials, base, checkpoint: bytes, scoreEvery: every, checkpointEvery: save }) {
     if (gan || crashed) throw failWith('state', 'this worker already holds a model');
-    await init();
+    const root = setBase(base);
+    const wasm = await import(new URL('pkg/ganvas.js', root).href);
+    await wasm.default();
+    Ganvas = wasm.Ganvas;
     defaults = Ganvas.defaults();
     scoreEvery = every ?? defaults.scoreEvery;
     checkpointEvery = save ?? defaults.checkpointEvery;
@@ -237,7 +260,7 @@ export const handlers = {
     }
     // No `weights` given: the shipped ones of the preset, if any.
     const url = weights === undefined ? SHIPPED[gan.preset()] ?? null : weights;
-    if (url) gan.loadWeights(await fetchBytes(url, 'pretrained weights'));
+    if (url) gan.loadWeights(await fetchBytes(url, 'pretrained weights', weights ? { credentials } : {}));
     return modelInfo({ pretrained: !!url });
   },
   /** Trains until paused → `{step, reason}`. Not queued: its loop queues one chunk at a time. */

@@ -6,11 +6,12 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { register } from 'node:module';
 
-// The worker imports ./pkg/ganvas.js: here it gets the fake instead.
+// The worker imports pkg/ganvas.js (from its folder, no `base` given): here it gets the fake instead.
 const fake = new URL('./fixtures/fake-ganvas.mjs', import.meta.url).href;
+const wasmApi = new URL('../../www/pkg/ganvas.js', import.meta.url).href;
 register(`data:text/javascript,${encodeURIComponent(`
   export async function resolve(spec, ctx, next) {
-    if (spec === './pkg/ganvas.js' && ctx.parentURL?.endsWith('/www/worker.js')) return { url: ${JSON.stringify(fake)}, shortCircuit: true };
+    if (spec === ${JSON.stringify(wasmApi)} && ctx.parentURL?.endsWith('/www/worker.js')) return { url: ${JSON.stringify(fake)}, shortCircuit: true };
     return next(spec, ctx);
   }`)}`);
 
