@@ -1,14 +1,14 @@
 // Browser benchmark, all in one headless Chromium run with WebGPU enabled (here that means
 // SwiftShader, a software adapter: its figures are labelled so):
 //  - time from navigation to the first pretrained grid, and the bytes fetched before it;
-//  - training iterations/s (one D + one G step, batch 64) of ganvas on the CPU (burn Flex and
-//    NdArray, wasm SIMD128) and on WebGPU, and of the same GAN in TF.js on its cpu, wasm,
+//  - training iterations/s (one D + one G step, batch 64) of ganvas on the CPU (burn Flex,
+//    wasm SIMD128) and on WebGPU, and of the same GAN in TF.js on its cpu, wasm,
 //    webgl and webgpu backends (pkg-scripts/bench-tfjs/).
 // How soon "Train from scratch" draws digits: pkg-scripts/bench-scratch.mjs.
 // Needs pkg-scripts/build first. Usage: node pkg-scripts/bench-browser.mjs [--smoke]
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
-import { gridPixels, mount, open, start, waitReady } from '../tests/browser/harness.mjs';
+import { gridPixels, mount, open, start, trainFor, waitReady } from '../tests/browser/harness.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const presets = smoke ? ['tiny'] : ['tiny', 'standard'];
@@ -17,27 +17,6 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const served = new Map(); // path → bytes, as the page's server sent them
 const env = await start({ webgpu: true, onServe: (path, n) => served.set(path, n) });
 const tfjs = await serve(0, { dir: here('bench-tfjs/'), mounts: { '/tfjs/': here('node_modules/@tensorflow/') } });
-
-/** Trains #demo until `steps` more steps or `seconds` have passed (after `warmup` steps). */
-function trainFor(page, { steps, seconds, warmup }) {
-  return page.evaluate(({ steps, seconds, warmup }) => new Promise((ok, fail) => {
-    const el = document.querySelector('#demo');
-    let first = null, t0 = null;
-    const onStep = (e) => {
-      const s = e.detail.step;
-      if (first == null) first = s - 1;
-      if (t0 == null && s - first >= warmup) { t0 = performance.now(); first = s; return; }
-      if (t0 != null && (s - first >= steps || performance.now() - t0 > seconds * 1000)) {
-        el.removeEventListener('step', onStep);
-        el.pause();
-        ok({ steps: s - first, rate: (s - first) / ((performance.now() - t0) / 1000) });
-      }
-    };
-    el.addEventListener('step', onStep);
-    el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
-    el.train();
-  }), { steps, seconds, warmup });
-}
 
 try {
   // Page weight and time to the first grid.
@@ -53,7 +32,7 @@ try {
 
   console.log('| preset | implementation | backend | adapter | iterations | it/s |\n|---|---|---|---|---|---|');
   for (const preset of presets) {
-    for (const backend of ['flex', 'ndarray', 'webgpu']) {
+    for (const backend of ['flex', 'webgpu']) {
       const info = await mount(page, { backend, preset, weights: 'none', 'score-every': '0' }, 900_000);
       const r = await trainFor(page, budget);
       const name = info.adapter ? `${info.adapter.vendor} ${info.adapter.architecture}` : '–';

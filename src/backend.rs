@@ -7,8 +7,6 @@ use burn::prelude::*;
 /// The backends ganvas can run on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
-    /// The CPU through burn's NdArray backend.
-    NdArray,
     /// The CPU through burn's Flex backend (pure Rust, `gemm` matmuls).
     Flex,
     /// The GPU through wgpu (Vulkan/Metal/DX12 natively, WebGPU in the browser).
@@ -16,13 +14,14 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The CPU backend used when none is named; chosen by measurement, see BENCHMARKS.md.
+    /// The CPU backend used when none is named. Flex is the only one compiled in: burn 0.22
+    /// deprecates NdArray, which was slower in every measurement here and cost ~0.3 MB of the
+    /// page's wasm (BENCHMARKS.md).
     pub const CPU: Backend = Backend::Flex;
 
     /// Lowercase name.
     pub fn name(self) -> &'static str {
         match self {
-            Self::NdArray => "ndarray",
             Self::Flex => "flex",
             Self::Wgpu => "wgpu",
         }
@@ -31,8 +30,6 @@ impl Backend {
     /// A CPU device (never fails).
     pub fn cpu_device(self) -> Option<Device> {
         match self {
-            #[allow(deprecated)] // kept to measure against Flex
-            Self::NdArray => Some(Device::ndarray()),
             Self::Flex => Some(Device::flex()),
             Self::Wgpu => None,
         }
@@ -62,8 +59,6 @@ pub enum Choice {
     Cpu,
     /// The CPU through burn's Flex backend.
     Flex,
-    /// The CPU through burn's NdArray backend (deprecated by burn; kept to measure against).
-    Ndarray,
     /// The GPU: wgpu natively, WebGPU in the browser.
     #[cfg_attr(not(target_arch = "wasm32"), value(alias = "webgpu", alias = "gpu"))]
     Wgpu,
@@ -76,7 +71,6 @@ impl Choice {
             Choice::Auto => None,
             Choice::Cpu => Some(Backend::CPU),
             Choice::Flex => Some(Backend::Flex),
-            Choice::Ndarray => Some(Backend::NdArray),
             Choice::Wgpu => Some(Backend::Wgpu),
         }
     }
@@ -95,10 +89,9 @@ impl std::str::FromStr for Choice {
             "auto" => Ok(Choice::Auto),
             "cpu" => Ok(Choice::Cpu),
             "flex" => Ok(Choice::Flex),
-            "ndarray" => Ok(Choice::Ndarray),
             "wgpu" | "webgpu" | "gpu" => Ok(Choice::Wgpu),
             other => Err(Error::Config(format!(
-                "unknown backend {other:?} (auto, webgpu, cpu, flex, ndarray)"
+                "unknown backend {other:?} (auto, webgpu, cpu, flex)"
             ))),
         }
     }

@@ -14,7 +14,7 @@ const TYPES: &str = r#"
 /** A network preset. */
 export type Preset = "tiny" | "conditional" | "standard";
 /** What `backend` may ask for: "auto" takes WebGPU only on a hardware adapter. */
-export type BackendChoice = "auto" | "webgpu" | "cpu" | "flex" | "ndarray";
+export type BackendChoice = "auto" | "webgpu" | "cpu" | "flex";
 /** Which generator the digits come from. */
 export type View = "average" | "live";
 /** `Ganvas.create`'s options. */
@@ -22,7 +22,7 @@ export interface Options { backend?: BackendChoice; preset?: Preset; seed?: numb
 /** What runs, and why. */
 export interface BackendInfo {
   backend: "webgpu" | "cpu";
-  burnBackend: "wgpu" | "flex" | "ndarray";
+  burnBackend: "wgpu" | "flex";
   adapter: AdapterInfo | null;
   reason: string;
 }
@@ -62,7 +62,7 @@ export interface GanvasError extends Error { kind: ErrorKind; }
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Options {
-    /// "auto" (default), "webgpu" or "cpu" (also "flex" / "ndarray").
+    /// "auto" (default), "webgpu" or "cpu" (also "flex").
     pub backend: Option<String>,
     /// A preset's name; the page's default preset without one.
     pub preset: Option<String>,

@@ -113,3 +113,27 @@ export function trainSteps(page, steps, timeout = 300_000) {
 export function statusText(page, selector = '#demo') {
   return page.evaluate((s) => document.querySelector(s).shadowRoot.querySelector('.status').textContent, selector);
 }
+
+/**
+ * Trains #demo until `steps` more steps or `seconds` have passed (after `warmup` steps) and
+ * pauses: `{steps, rate}` (steps/s). For the benchmark scripts; tests assert on steps, not time.
+ */
+export function trainFor(page, { steps, seconds, warmup }) {
+  return page.evaluate(({ steps, seconds, warmup }) => new Promise((ok, fail) => {
+    const el = document.querySelector('#demo');
+    let first = null, t0 = null;
+    const onStep = (e) => {
+      const s = e.detail.step;
+      if (first == null) first = s - 1;
+      if (t0 == null && s - first >= warmup) { t0 = performance.now(); first = s; return; }
+      if (t0 != null && (s - first >= steps || performance.now() - t0 > seconds * 1000)) {
+        el.removeEventListener('step', onStep);
+        el.pause();
+        ok({ steps: s - first, rate: (s - first) / ((performance.now() - t0) / 1000) });
+      }
+    };
+    el.addEventListener('step', onStep);
+    el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
+    el.train();
+  }), { steps, seconds, warmup });
+}
