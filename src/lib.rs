@@ -7,7 +7,7 @@
 //!   the page both drive.
 //! - [`defaults`]: every default, in one place.
 //! - [`data`]: MNIST in IDX form, checked, and batches of it.
-//! - [`weights`]: the `.ganvas` weights/checkpoint container.
+//! - [`weights`]: the `.ganvas` weights/checkpoint container; [`quant`]: weights in 8 or 4 bits.
 //! - [`latent`]: seeded latent vectors and conversion of generated pixels to bytes.
 //! - [`backend`]: which burn device runs the work.
 //! - [`judge`], [`quality`]: a digit classifier and the scores it gives generated digits.
@@ -21,6 +21,7 @@ pub mod judge;
 pub mod latent;
 pub mod model;
 pub mod quality;
+pub mod quant;
 pub mod session;
 pub mod train;
 pub mod weights;

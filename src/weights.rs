@@ -5,7 +5,7 @@
 //! "\x89GANVAS\n"    8 bytes; the high byte and newline catch text-mode mangling, as in PNG
 //! u32 LE            header length H
 //! H bytes           header, JSON: kind, network shape, step, seed, section names and sizes
-//! sections          burnpack bytes, in the header's order
+//! sections          burnpack bytes (or a generator in 8/4 bits, `quant`), in the header's order
 //! u32 LE            CRC-32 of everything before it
 //! ```
 //!
@@ -15,6 +15,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Discriminator, GanConfig, Generator};
+use crate::quant::{self, Storage};
 use crate::train::{TrainConfig, Trainer, TrainerParts};
 use burn::module::{Module, ModuleMapper, Param};
 use burn::optim::ModuleOptimizer;
@@ -25,6 +26,8 @@ use burn::tensor::DType;
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 8] = b"\x89GANVAS\n";
+/// The section of a generator file stored in 8 or 4 bits ([`quant`]), instead of `generator`.
+const QUANTIZED_GENERATOR: &str = "generator-q";
 pub(crate) const VERSION: u32 = 1;
 /// Larger files are refused before parsing: the biggest real checkpoint is ~40 MB.
 pub const MAX_FILE_BYTES: usize = 256 << 20;
@@ -207,10 +210,17 @@ impl WeightsFile {
         Ok(())
     }
 
-    /// A new generator on `device` holding the file's weights.
+    /// A new generator on `device` holding the file's weights (f32, f16 or quantized).
     pub fn generator(&self, device: &Device) -> Result<Generator> {
         let fresh = self.gan()?.init_generator(0, device);
+        if self.has(QUANTIZED_GENERATOR) {
+            return quant::decode(fresh, self.section(QUANTIZED_GENERATOR)?);
+        }
         load_module(fresh, self.section("generator")?, "generator")
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.sections.iter().any(|(n, _)| n == name)
     }
 
     /// The generator to sample from: the moving average of G when the file has one (a
@@ -224,7 +234,7 @@ impl WeightsFile {
 
     /// The moving average of G, if the file holds one.
     pub fn average(&self, device: &Device) -> Result<Option<Generator>> {
-        if !self.sections.iter().any(|(n, _)| n == "ema") {
+        if !self.has("ema") {
             return Ok(None);
         }
         let fresh = self.gan()?.init_generator(0, device);
@@ -262,17 +272,18 @@ pub fn save_generator(
     step: u64,
     seed: u64,
 ) -> Result<Vec<u8>> {
-    save_generator_as(gan, generator, step, seed, DType::F32)
+    save_generator_as(gan, generator, step, seed, Storage::F32)
 }
 
-/// Encodes a generator alone with its weights stored as `dtype`: f16 halves the file the page
-/// downloads first, and loading casts back to f32 ([`load_module`]).
+/// Encodes a generator alone with its weights stored as `storage`: the shipped file is the
+/// largest thing the page downloads before its first grid. f16 and f32 are burnpack (loading
+/// casts back to f32, [`load_module`]); 8 and 4 bits are [`quant`]'s section.
 pub fn save_generator_as(
     gan: &GanConfig,
     generator: &Generator,
     step: u64,
     seed: u64,
-    dtype: DType,
+    storage: Storage,
 ) -> Result<Vec<u8>> {
     struct Cast(DType);
     impl ModuleMapper for Cast {
@@ -281,10 +292,13 @@ pub fn save_generator_as(
             param.map(|t| t.cast(dtype))
         }
     }
-    let stored = if dtype == DType::F32 {
-        generator.clone()
-    } else {
-        generator.clone().map(&mut Cast(dtype))
+    let section = match storage {
+        Storage::F32 => ("generator", module_bytes(generator.clone(), "generator")?),
+        Storage::F16 => (
+            "generator",
+            module_bytes(generator.clone().map(&mut Cast(DType::F16)), "generator")?,
+        ),
+        Storage::Int8 | Storage::Int4 => (QUANTIZED_GENERATOR, quant::encode(generator, storage)?),
     };
     let header = Header {
         version: VERSION,
@@ -299,7 +313,7 @@ pub fn save_generator_as(
     };
     Ok(WeightsFile::encode(
         header,
-        vec![("generator".into(), module_bytes(stored, "generator")?)],
+        vec![(section.0.into(), section.1)],
     ))
 }
 

@@ -1,5 +1,5 @@
 //! Fuzzing the parsers of user files, with proptest: MNIST IDX bundles, and `.ganvas` files
-//! (generator, checkpoint, judge) through every loader the page and the CLI call. Inputs are
+//! (generator in f32, 8 and 4 bits, checkpoint, judge) through every loader the page and the CLI call. Inputs are
 //! valid files with random edits — bit flips, cuts, insertions, overwritten words, and header
 //! JSON values swapped for hostile ones with the checksum fixed so that the edit gets past it —
 //! plus pure noise. Each must load or give an error; any panic fails, even one a loader
@@ -10,6 +10,7 @@ mod common;
 use ganvas::data::Mnist;
 use ganvas::judge;
 use ganvas::model::{GanConfig, IMAGE_PIXELS, Preset};
+use ganvas::quant::Storage;
 use ganvas::train::{TrainConfig, Trainer};
 use ganvas::weights::{self, WeightsFile};
 use proptest::prelude::*;
@@ -150,7 +151,8 @@ fn idx_parser_refuses_edited_and_random_bundles_without_panicking() {
 }
 
 /// Every loader a weights file can meet; errors are fine, panics are not. Returns how the
-/// checkpoint loader answered (the deepest path), to show how far the inputs reached.
+/// checkpoint loader answered (for a generator file, the generator loader: the quantized reader),
+/// the deepest path, to show how far the inputs reached.
 fn load_everything(bytes: &[u8], gan: &GanConfig) -> String {
     let device = common::cpu();
     if let Ok(file) = WeightsFile::decode(bytes)
@@ -158,22 +160,30 @@ fn load_everything(bytes: &[u8], gan: &GanConfig) -> String {
     {
         let _ = Preset::of(gan);
     }
-    if let Ok(g) = weights::load_generator(bytes, gan, &device) {
+    let generator = weights::load_generator(bytes, gan, &device);
+    if let Ok(g) = &generator {
         // What loaded must run: a sample of the right size.
         assert_eq!(g.sample(2, 0).dims(), [2, IMAGE_PIXELS]);
     }
     let judged = judge::load_judge(bytes, &device).is_ok();
-    match weights::load_checkpoint(bytes, &device) {
-        Ok(_) => "checkpoint loaded".into(),
-        Err(_) if judged => "judge loaded".into(),
-        // The reason without its numbers or details: "bad weights file: the file is truncated…".
-        Err(e) => e
-            .to_string()
-            .chars()
-            .filter(|c| !c.is_ascii_digit())
-            .take(56)
-            .collect(),
+    let only_generator = |e: &ganvas::Error| e.to_string().contains("generator-only");
+    match (weights::load_checkpoint(bytes, &device), generator) {
+        (Ok(_), _) => "checkpoint loaded".into(),
+        (Err(_), _) if judged => "judge loaded".into(),
+        (Err(e), Ok(_)) if only_generator(&e) => "generator loaded".into(),
+        // A generator file: how its own loader answered (the quantized reader's errors).
+        (Err(e), Err(g)) if only_generator(&e) => summary(&g),
+        (Err(e), _) => summary(&e),
     }
+}
+
+/// An error without its numbers or details: "bad weights file: the file is truncated…".
+fn summary(e: &ganvas::Error) -> String {
+    e.to_string()
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .take(56)
+        .collect()
 }
 
 /// The file with one header value (a number or a string of its JSON) replaced, and its
@@ -243,9 +253,15 @@ fn weights_loaders_refuse_edited_and_random_files_without_panicking() {
     let generator = weights::save_generator(&gan, trainer.generator(), 1, 1).unwrap();
     let checkpoint = weights::save_checkpoint(&trainer).unwrap();
     let judge = std::fs::read(common::root().join("weights/judge.ganvas")).unwrap();
-    let files = [generator, checkpoint, judge];
-    for f in &files[1..] {
+    // Generators in 8 and 4 bits: edits with the checksum fixed reach the quantized reader.
+    let [int8, int4] = [Storage::Int8, Storage::Int4]
+        .map(|s| weights::save_generator_as(&gan, trainer.generator(), 1, 1, s).unwrap());
+    let files = [generator, checkpoint, judge, int8, int4];
+    for f in &files[1..3] {
         assert!(load_everything(f, &gan).ends_with("loaded")); // the valid ones load
+    }
+    for f in &files[3..] {
+        assert!(weights::load_generator(f, &gan, &device).is_ok());
     }
     let values = [
         "0",

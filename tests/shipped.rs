@@ -1,7 +1,9 @@
-//! The pretrained generator in weights/ loads and draws digits with MNIST's amount of ink.
+//! The pretrained generator in weights/ loads and draws digits with MNIST's amount of ink, scores
+//! as recorded, and is what `ganvas export --store int4` makes of its f16 source.
 
 mod common;
 
+use ganvas::quant::Storage;
 use ganvas::{Preset, data::mean_ink, latent, weights};
 
 #[test]
@@ -32,8 +34,8 @@ fn shipped_standard_weights_score_as_recorded() {
     .unwrap();
     let bytes = std::fs::read(root.join("weights/standard.ganvas")).unwrap();
     let g = weights::load_generator(&bytes, &Preset::Standard.config(), &device).unwrap();
-    // What `ganvas eval --n 10000 --seed 0` records in weights/README.md: digit score 8.89,
-    // every digit 7.1–12.5% of samples, Fréchet distance 6.3× real digits'.
+    // What `ganvas eval --n 10000 --seed 0` records in weights/README.md: digit score 8.875,
+    // every digit 7.1–12.4% of samples, Fréchet distance 6.4× real digits'.
     let score = judge
         .judge(g.sample(10_000, 0))
         .unwrap()
@@ -52,5 +54,23 @@ fn shipped_standard_weights_score_as_recorded() {
         score.frechet < 7.0 * baseline,
         "Fréchet {} vs real {baseline}",
         score.frechet
+    );
+}
+
+/// weights/standard.ganvas (what the page downloads) is the 4-bit export of the f16 file beside
+/// it, byte for byte: `ganvas export --weights weights/standard-f16.ganvas --store int4`.
+#[test]
+fn shipped_standard_weights_are_the_int4_export_of_their_source() {
+    let root = common::root();
+    let source = std::fs::read(root.join("weights/standard-f16.ganvas")).unwrap();
+    let file = weights::WeightsFile::decode(&source).unwrap();
+    let g = file.sampler(&common::cpu()).unwrap();
+    let (step, seed) = (file.header.step, file.header.seed);
+    let exported =
+        weights::save_generator_as(file.gan().unwrap(), &g, step, seed, Storage::Int4).unwrap();
+    let shipped = std::fs::read(root.join("weights/standard.ganvas")).unwrap();
+    assert!(
+        exported == shipped,
+        "weights/standard.ganvas is not the int4 export of its source"
     );
 }

@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use ganvas::Preset;
 use ganvas::backend::Choice;
 use ganvas::defaults;
+use ganvas::quant::Storage;
 use ganvas::train::Recipe;
 use std::path::PathBuf;
 
@@ -25,7 +26,7 @@ pub enum Command {
     Train(TrainArgs),
     /// Write generated digits as raw uint8 (N×784) and optionally a PNG grid.
     Sample(SampleArgs),
-    /// Write a generator-only file from a generator or checkpoint, optionally in f16.
+    /// Write a generator-only file from a generator or checkpoint, optionally in f16, 8 or 4 bits.
     Export(ExportArgs),
     /// Train the digit classifier that scores generated digits (weights/judge.ganvas).
     TrainJudge(TrainJudgeArgs),
@@ -133,9 +134,10 @@ pub struct ExportArgs {
     /// Output generator file.
     #[arg(long)]
     pub out: PathBuf,
-    /// Store the weights as f16 (half the size; they load back as f32).
-    #[arg(long)]
-    pub f16: bool,
+    /// How the weights are stored: f16 halves the file, int8 quarters it, int4 (a scale per 24
+    /// rows of a column) takes about a seventh; all load back as f32.
+    #[arg(long, value_enum, default_value_t = Storage::F32)]
+    pub store: Storage,
 }
 
 #[derive(clap::Args)]

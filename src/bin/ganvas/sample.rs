@@ -45,17 +45,12 @@ pub fn sample(args: SampleArgs) -> Result<()> {
 pub fn export(args: ExportArgs) -> Result<()> {
     let device = Backend::CPU.device()?;
     let file = read_weights(&args.weights)?;
-    let dtype = if args.f16 {
-        burn::tensor::DType::F16
-    } else {
-        burn::tensor::DType::F32
-    };
     let bytes = weights::save_generator_as(
         file.gan()?,
         &file.sampler(&device)?,
         file.header.step,
         file.header.seed,
-        dtype,
+        args.store,
     )?;
     write(&args.out, &bytes)?;
     eprintln!("wrote {} ({} bytes)", args.out.display(), bytes.len());
