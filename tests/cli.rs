@@ -76,30 +76,25 @@ fn export_writes_the_shipped_4_bit_file_and_refuses_unknown_storage() {
         .display()
         .to_string();
     let out = tmp("int4.ganvas");
-    let o = ganvas(&[
-        "export",
-        "--weights",
-        &source,
-        "--out",
-        &out,
-        "--store",
-        "int4",
-    ]);
+    let export = |store: &str| {
+        ganvas(&[
+            "export",
+            "--weights",
+            &source,
+            "--out",
+            &out,
+            "--store",
+            store,
+        ])
+    };
+    let o = export("int4");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let shipped = std::fs::read(root.join("weights/standard.ganvas")).unwrap();
     assert!(
         std::fs::read(&out).unwrap() == shipped,
         "not the shipped file"
     );
-    let o = ganvas(&[
-        "export",
-        "--weights",
-        &source,
-        "--out",
-        &out,
-        "--store",
-        "int3",
-    ]);
+    let o = export("int3");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         !o.status.success() && err.contains("f32, f16, int8, int4"),
