@@ -121,6 +121,10 @@ pub struct SampleArgs {
     /// Also write the digits as a PNG grid (10 wide).
     #[arg(long)]
     pub png: Option<PathBuf>,
+    /// Only this digit (0–9), from a conditional generator; without it a conditional generator
+    /// draws 0, 1, …, 9 in turn.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=9))]
+    pub digit: Option<u8>,
     /// Backend.
     #[arg(long, value_enum, default_value_t = Choice::Cpu)]
     pub backend: Choice,

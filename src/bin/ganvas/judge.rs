@@ -86,7 +86,7 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     let reference = judge_train::reference(&judge, &train, &test, &[args.n])?;
 
     let mut judged = Judged::default();
-    generate_chunks(&generator, args.n, args.seed, |images| {
+    generate_chunks(&generator, args.n, args.seed, None, |images| {
         judged.extend(judge.judge(images)?);
         Ok(())
     })?;
