@@ -12,6 +12,17 @@ fn ganvas(args: &[&str]) -> std::process::Output {
         .expect("runs")
 }
 
+/// `ganvas train --preset P --iters N --seed 1 --out DIR` on the real MNIST digits, plus `more`.
+fn train(dir: &str, preset: &str, iters: &str, more: &[&str]) -> std::process::Output {
+    let data = common::root().join("www/data/mnist-train.gz");
+    let data = data.display().to_string();
+    let mut args = vec![
+        "train", "--preset", preset, "--iters", iters, "--seed", "1", "--out", dir, "--data", &data,
+    ];
+    args.extend(more);
+    ganvas(&args)
+}
+
 fn tmp(name: &str) -> String {
     std::env::temp_dir()
         .join(format!("ganvas-cli-{}-{name}", std::process::id()))
@@ -202,21 +213,7 @@ fn train_writes_weights_that_sample_and_resume() {
         .join("www/data/mnist-train.gz")
         .display()
         .to_string();
-    let o = ganvas(&[
-        "train",
-        "--preset",
-        "tiny",
-        "--iters",
-        "20",
-        "--seed",
-        "1",
-        "--out",
-        &dir,
-        "--data",
-        &data,
-        "--log-every",
-        "5",
-    ]);
+    let o = train(&dir, "tiny", "20", &["--log-every", "5"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let ckpt = format!("{dir}/tiny.ckpt");
     let o = ganvas(&[
@@ -353,24 +350,12 @@ fn bad_data_and_bad_checkpoints_give_an_error_not_a_panic() {
 fn sample_digit_draws_the_asked_digit_from_a_conditional_generator() {
     let root = common::root();
     let dir = tmp("cond");
-    let data = root.join("www/data/mnist-train.gz").display().to_string();
-    let o = ganvas(&[
-        "train",
-        "--preset",
-        "conditional",
-        "--recipe",
-        "fast",
-        "--iters",
-        "1000",
-        "--seed",
-        "1",
-        "--out",
+    let o = train(
         &dir,
-        "--data",
-        &data,
-        "--checkpoint-every",
-        "0",
-    ]);
+        "conditional",
+        "1000",
+        &["--recipe", "fast", "--checkpoint-every", "0"],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let weights = format!("{dir}/conditional.ganvas");
     let device = common::cpu();
