@@ -50,11 +50,6 @@ impl Storage {
             Storage::F32 | Storage::F16 => None,
         }
     }
-
-    /// Whether this kind is written by [`encode`] (else it is a burnpack section).
-    pub fn is_quantized(self) -> bool {
-        self.scheme().is_some()
-    }
 }
 
 fn bad(msg: impl Into<String>) -> Error {
@@ -117,7 +112,7 @@ fn write_entry(
     let blocks = rows.div_ceil(block);
     let mut largest = vec![0f32; blocks * cols];
     for (i, v) in values.iter().enumerate() {
-        let s = &mut largest[(i / cols / block) * cols + i % cols];
+        let s = &mut largest[block_of(i, cols, block)];
         *s = s.max(v.abs());
     }
     // A column's scale in f16, rounded up so that no block step exceeds 255. The weights are
@@ -163,7 +158,7 @@ fn write_entry(
         &steps,
     );
     let q = values.iter().enumerate().map(|(i, v)| {
-        let s = scales[(i / cols / block) * cols + i % cols];
+        let s = scales[block_of(i, cols, block)];
         if s == 0.0 {
             0
         } else {
@@ -177,6 +172,13 @@ fn write_entry(
         out.extend(q.chunks(2).map(|p| p[0] | p.get(1).map_or(0, |h| h << 4)));
     }
     true
+}
+
+/// The block of value `i` (row-major, `cols` per row) when a block spans `block` rows of one
+/// column: blocks are row-major too, `cols` per row of blocks. One formula for the encoder's
+/// maxima and quantization and the decoder's scales.
+fn block_of(i: usize, cols: usize, block: usize) -> usize {
+    (i / cols / block) * cols + i % cols
 }
 
 /// Each block's scale: its column's scale (blocks are row-major, `column.len()` per row of
@@ -264,7 +266,7 @@ impl<'a> Cursor<'a> {
                 };
                 Ok(q.iter()
                     .enumerate()
-                    .map(|(i, &v)| v as f32 * scales[(i / cols / block) * cols + i % cols])
+                    .map(|(i, &v)| v as f32 * scales[block_of(i, cols, block)])
                     .collect())
             }
             _ => Err(bad(format!(
