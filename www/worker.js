@@ -28,18 +28,14 @@ let Ganvas = null;
 const CHUNK_MS = 100;
 const MAX_CHUNK = 200;
 const THROTTLE_IDLE = 9; // hidden tab, background="throttle": idle 9× each chunk's time, ~10% duty
-// Files under `base` (see setBase): the pretrained weights pkg-scripts/build puts beside the
-// wasm (by preset), MNIST and the judge.
-let SHIPPED, dataUrl, judgeUrl;
-/** Everything resolves from `base` (an absolute URL, or relative to this file): any origin or CDN path works. */
-function setBase(base = './') {
-  const root = new URL(base, import.meta.url);
-  SHIPPED = { standard: new URL('pkg/standard.ganvas', root).href };
-  dataUrl = new URL('data/mnist-train.gz', root);
-  judgeUrl = new URL('pkg/judge.ganvas', root);
-  return root;
-}
-setBase();
+// The folder of pkg/ and data/: the element's `base` attribute (given in `init`), else this
+// file's folder, so that any origin or CDN path works. Every file below is found from it.
+let base = new URL('./', import.meta.url);
+const under = (path) => new URL(path, base);
+// The pretrained weights pkg-scripts/build puts beside the wasm, by preset.
+const SHIPPED = { standard: 'pkg/standard.ganvas' };
+const DATA = 'data/mnist-train.gz';
+const JUDGE = 'pkg/judge.ganvas';
 
 // The WebGPU device burn asks for, caught on its way out so that its loss is noticed even
 // when burn's own calls never return (and so that a test worker can destroy it).
@@ -127,14 +123,14 @@ async function ensureData() {
   if (model().hasData()) return;
   const loading = () => post({ event: 'status', text: 'Loading the 60,000 MNIST training digits (9.7 MB)…' });
   let gz, from;
-  try { ({ bytes: gz, from } = await cachedBytes(dataUrl, { onDownload: loading })); } catch (e) {
+  try { ({ bytes: gz, from } = await cachedBytes(under(DATA), { onDownload: loading })); } catch (e) {
     throw failWith('data', `${e?.message ?? e}; training was not started`);
   }
   let bytes;
   try {
     bytes = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   } catch (e) {
-    throw failWith('data', `bad MNIST data: ${dataUrl} is not a valid gzip file (${e?.message ?? e}); training was not started`);
+    throw failWith('data', `bad MNIST data: ${under(DATA)} is not a valid gzip file (${e?.message ?? e}); training was not started`);
   }
   let n;
   try { n = model().setData(bytes); } catch (e) {
@@ -168,7 +164,7 @@ async function score(requested = false) {
   if (scoreEvery === 0) return null;
   try {
     if (!judged) {
-      const reference = model().loadJudge(await fetchBytes(judgeUrl, 'the judge'));
+      const reference = model().loadJudge(await fetchBytes(under(JUDGE), 'the judge'));
       judged = true;
       post({ event: 'judge', reference });
     }
@@ -243,10 +239,10 @@ export const handlers = {
    * scoreEvery?, checkpointEvery?}` → model info. `base`: the folder of pkg/ and data/;
    * `credentials`: fetch's, for `weights` (the element's `crossorigin`).
    */
-  async init({ backend, preset, seed, weights, credentials, base, checkpoint: bytes, scoreEvery: every, checkpointEvery: save }) {
+  async init({ backend, preset, seed, weights, credentials, base: root, checkpoint: bytes, scoreEvery: every, checkpointEvery: save }) {
     if (gan || crashed) throw failWith('state', 'this worker already holds a model');
-    const root = setBase(base);
-    const wasm = await import(new URL('pkg/ganvas.js', root).href);
+    base = new URL(root ?? './', import.meta.url);
+    const wasm = await import(under('pkg/ganvas.js').href);
     await wasm.default();
     Ganvas = wasm.Ganvas;
     defaults = Ganvas.defaults();
@@ -259,7 +255,8 @@ export const handlers = {
       return modelInfo({ resumed: true });
     }
     // No `weights` given: the shipped ones of the preset, if any.
-    const url = weights === undefined ? SHIPPED[gan.preset()] ?? null : weights;
+    const shipped = SHIPPED[gan.preset()];
+    const url = weights === undefined ? (shipped ? under(shipped).href : null) : weights;
     if (url) gan.loadWeights(await fetchBytes(url, 'pretrained weights', weights ? { credentials } : {}));
     return modelInfo({ pretrained: !!url });
   },
