@@ -6,12 +6,8 @@
 // falls on all of them. What the size levers cost in speed (BENCHMARKS.md, "Page weight").
 // Usage: node pkg-scripts/bench-builds.mjs [--rounds N] [--seconds S] name=dir [name=dir ...]
 import { resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import { serve } from './serve.mjs';
-import { mount, trainFor } from '../tests/browser/harness.mjs';
-
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
+import { launch, mount, trainFor } from '../tests/browser/harness.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -28,11 +24,7 @@ const builds = args.map((a) => {
 if (!builds.length) throw new Error('usage: bench-builds.mjs [--rounds N] [--seconds S] name=dir ...');
 
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   for (let round = 0; round < rounds; round++) {
     for (const b of builds) {

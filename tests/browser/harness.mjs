@@ -15,12 +15,17 @@ const BASE_FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disab
 export async function start({ webgpu = false, onServe, hooks = false } = {}) {
   const server = await serve(0, { onServe, hooks });
   const base = `http://localhost:${server.address().port}`;
-  const browser = await chromium.launch({
+  const browser = await launch({ webgpu });
+  return { server, base, browser, async close() { await browser.close(); server.close(); } };
+}
+
+/** Headless Debian Chromium with the flags this machine needs (`webgpu`: SwiftShader's WebGPU). */
+export function launch({ webgpu = false } = {}) {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: [...BASE_FLAGS, ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
   });
-  return { server, base, browser, async close() { await browser.close(); server.close(); } };
 }
 
 /** Asks the test worker of a page served with `hooks: true` for a failure (hooks-worker.js). */
