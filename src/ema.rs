@@ -5,8 +5,8 @@
 //! Measured for the shipped weights in BENCHMARKS.md.
 
 use crate::model::Generator;
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
-use burn::prelude::*;
+use crate::params;
+use burn::module::Module;
 
 /// The running average of a generator.
 #[derive(Clone, Debug)]
@@ -37,18 +37,17 @@ impl Ema {
         }
     }
 
-    /// Moves the average towards `generator`. Early on the decay is lowered ((1+t)/(10+t)) so
-    /// the average is not dominated by the random initial weights.
+    /// Moves the average towards `generator`: `average ← decay·average + (1 − decay)·current`,
+    /// parameter by parameter. Early on the decay is lowered ((1+t)/(10+t)) so the average is
+    /// not dominated by the random initial weights.
     pub fn update(&mut self, generator: &Generator) {
         let t = self.updates as f32;
-        let decay = self.decay.min((1.0 + t) / (10.0 + t));
-        let mut current = Collect(Vec::new());
-        generator.visit(&mut current);
-        let mut blend = Blend {
-            sources: current.0.into_iter(),
-            decay,
-        };
-        self.average = self.average.clone().map(&mut blend);
+        let decay = self.decay.min((1.0 + t) / (10.0 + t)) as f64;
+        let blended = params::flat(&self.average)
+            .into_iter()
+            .zip(params::flat(generator))
+            .map(|(avg, current)| avg.mul_scalar(decay) + current.mul_scalar(1.0 - decay));
+        self.average = params::replace(self.average.clone(), blended);
         self.updates += 1;
     }
 
@@ -65,31 +64,5 @@ impl Ema {
     /// The decay.
     pub fn decay(&self) -> f32 {
         self.decay
-    }
-}
-
-/// Every float parameter, flattened, as a plain (non-autodiff) tensor, in module order.
-struct Collect(Vec<Tensor<1>>);
-
-impl ModuleVisitor for Collect {
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        self.0.push(param.val().inner().flatten(0, D - 1));
-    }
-}
-
-/// `average ← decay·average + (1 − decay)·current`, parameter by parameter in module order.
-struct Blend<I: Iterator<Item = Tensor<1>>> {
-    sources: I,
-    decay: f32,
-}
-
-impl<I: Iterator<Item = Tensor<1>>> ModuleMapper for Blend<I> {
-    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-        let source = self.sources.next().expect("same module shape");
-        let decay = self.decay as f64;
-        param.map(|avg| {
-            let dims = avg.dims();
-            avg.mul_scalar(decay) + source.reshape(dims).mul_scalar(1.0 - decay)
-        })
     }
 }

@@ -244,6 +244,7 @@ pub fn save_judge(judge: &Judge, reference: &Reference, steps: u64, seed: u64) -
         train: None,
         ema_updates: 0,
         hold: 0,
+        adam_steps: None,
         sections: vec![],
     };
     let reference = serde_json::to_vec(reference)

@@ -1,11 +1,11 @@
 //! Training the judge, and measuring what real MNIST scores under it (the reference stored
 //! with it). Native only: the project trains the judge once and ships it in `weights/`.
 
+use crate::adam::{Adam, AdamConfig};
 use crate::data::Mnist;
 use crate::error::{Error, Result};
 use crate::judge::{Judge, digits_tensor};
 use crate::quality::{CLASSES, Reference};
-use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
 use burn::tensor::activation;
 use rand::seq::SliceRandom;
@@ -77,6 +77,14 @@ impl Default for JudgeTraining {
     }
 }
 
+/// Adam at `lr` with ε 1e-5: burn-optim's default, what the shipped judge was trained with.
+fn adam(lr: f64) -> AdamConfig {
+    AdamConfig {
+        epsilon: 1e-5,
+        ..AdamConfig::new(lr)
+    }
+}
+
 /// Trains a judge with cross-entropy on shuffled epochs of `train`. `progress` is told
 /// (epoch, steps done, mean loss of the epoch) after each epoch. Native only: the project
 /// trains the judge once and ships it.
@@ -88,7 +96,7 @@ pub fn train_judge(
 ) -> Result<Judge> {
     let device = device.clone().autodiff();
     let mut judge = Judge::new(config.seed, &device);
-    let mut optimizer = AdamConfig::new().init();
+    let mut optimizer = Adam::new(&judge);
     let mut rng = StdRng::seed_from_u64(config.seed);
     let mut steps = 0u64;
     for epoch in 0..config.epochs {
@@ -113,8 +121,8 @@ pub fn train_judge(
                 .mean()
                 .neg();
             losses.push(loss.clone().detach());
-            let grads = GradientsParams::from_grads(loss.backward(), &judge);
-            judge = optimizer.step(lr, judge, grads);
+            let mut grads = loss.backward();
+            judge = optimizer.step(&adam(lr), judge, &mut grads);
             steps += 1;
         }
         let mean = Tensor::cat(losses, 0)

@@ -2,16 +2,19 @@
 //! (natively and in WebAssembly) and the GPU (wgpu natively, WebGPU in the browser).
 //!
 //! - [`model`]: the generator and discriminator and their presets.
-//! - [`train`]: one GAN training step (one D update, one G update) and its statistics.
+//! - [`train`]: one GAN training step (one D update, one G update) and its statistics;
+//!   [`adam`]: the optimizer, its moments shaped like the networks; [`ema`]: G's average.
 //! - [`session`]: a training run with its data, judge and last good state: what the CLI and
 //!   the page both drive.
 //! - [`defaults`]: every default, in one place.
 //! - [`data`]: MNIST in IDX form, checked, and batches of it.
 //! - [`weights`]: the `.ganvas` weights/checkpoint container; [`quant`]: weights in 8 or 4 bits.
+//! - [`params`]: a module's parameters as a flat list and back.
 //! - [`latent`]: seeded latent vectors and conversion of generated pixels to bytes.
 //! - [`backend`]: which burn device runs the work.
 //! - [`judge`], [`quality`]: a digit classifier and the scores it gives generated digits.
 
+pub mod adam;
 pub mod backend;
 pub mod data;
 pub mod defaults;
@@ -20,6 +23,7 @@ pub mod error;
 pub mod judge;
 pub mod latent;
 pub mod model;
+pub mod params;
 pub mod quality;
 pub mod quant;
 pub mod session;

@@ -5,6 +5,7 @@
 //! did not. Every read of device data is asynchronous, so the same code runs on WebGPU in the
 //! browser (where a synchronous read panics); the CLI waits on it with a blocking executor.
 
+use crate::adam::Adam;
 use crate::backend::Backend;
 use crate::data::Mnist;
 use crate::defaults;
@@ -12,10 +13,11 @@ use crate::error::{Error, Result};
 use crate::judge::{self, Judge};
 use crate::latent;
 use crate::model::{Generator, Preset};
+use crate::params;
 use crate::quality::{Reference, SCORE_SEED, Score};
 use crate::train::{Recipe, Stats, StepStats, TrainConfig, Trainer};
 use crate::weights;
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::module::Module;
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -295,8 +297,7 @@ impl Session {
     }
 
     /// The whole training state as a `.ganvas` checkpoint: both networks, the moving average,
-    /// both optimizers, settings, seed and step. On WebGPU in the browser Adam's moments are
-    /// left out (burn reads them synchronously; a resumed run restarts them).
+    /// both optimizers' moments, settings, seed and step.
     pub async fn checkpoint(&self) -> Result<Vec<u8>> {
         let t = &self.trainer;
         if !self.reads_async_only() {
@@ -304,18 +305,31 @@ impl Session {
         }
         let gan = &t.gan;
         let cpu = cpu_device();
-        let generator = to_cpu(t.generator(), gan.init_generator(0, &cpu)).await?;
-        let discriminator = to_cpu(t.discriminator(), gan.init_discriminator(0, &cpu)).await?;
+        let g = || gan.init_generator(0, &cpu);
+        let d = || gan.init_discriminator(0, &cpu);
+        let (opt_g, opt_d) = t.optimizers();
+        let (g_m1, g_m2) = opt_g.moments();
+        let (d_m1, d_m2) = opt_d.moments();
+        let opt_g = Adam::restore(
+            to_cpu(g_m1, g()).await?,
+            to_cpu(g_m2, g()).await?,
+            opt_g.time(),
+        );
+        let opt_d = Adam::restore(
+            to_cpu(d_m1, d()).await?,
+            to_cpu(d_m2, d()).await?,
+            opt_d.time(),
+        );
         let average = match t.ema() {
-            Some(ema) => Some(to_cpu(ema.generator(), gan.init_generator(0, &cpu)).await?),
+            Some(ema) => Some(to_cpu(ema.generator(), g()).await?),
             None => None,
         };
         weights::encode_checkpoint(weights::CheckpointParts {
             gan,
             config: &t.config,
-            generator: &generator,
-            discriminator: &discriminator,
-            optimizers: None,
+            generator: &to_cpu(t.generator(), g()).await?,
+            discriminator: &to_cpu(t.discriminator(), d()).await?,
+            optimizers: (&opt_g, &opt_d),
             ema: average.as_ref().zip(t.ema().map(|e| e.updates())),
             seed: t.seed(),
             step: t.step(),
@@ -359,35 +373,17 @@ fn cpu_device() -> Device {
         .expect("the default CPU backend has a device")
 }
 
-/// Copies a module's weights into `blank` (the same module on the CPU) with asynchronous
+/// Copies a module's weights into `blank` (the same module on [`cpu_device`]) with asynchronous
 /// reads, so that burn's synchronous record writer can then run there.
 async fn to_cpu<M: Module>(module: &M, blank: M) -> Result<M> {
-    struct Collect(Vec<Tensor<1>>);
-    impl ModuleVisitor for Collect {
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            self.0.push(param.val().flatten(0, D - 1));
-        }
+    let device = cpu_device();
+    let mut values = Vec::new();
+    for tensor in params::flat(module) {
+        let data = tensor
+            .into_data_async()
+            .await
+            .map_err(|e| Error::Device(e.to_string()))?;
+        values.push(Tensor::<1>::from_data(data, &device));
     }
-    struct Fill(std::vec::IntoIter<TensorData>);
-    impl ModuleMapper for Fill {
-        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-            let data = self.0.next().expect("same module shape");
-            param.map(|t| {
-                let dims = t.dims();
-                Tensor::<1>::from_data(data, &t.device()).reshape(dims)
-            })
-        }
-    }
-    let mut collect = Collect(Vec::new());
-    module.visit(&mut collect);
-    let mut values = Vec::with_capacity(collect.0.len());
-    for tensor in collect.0 {
-        values.push(
-            tensor
-                .into_data_async()
-                .await
-                .map_err(|e| Error::Device(e.to_string()))?,
-        );
-    }
-    Ok(blank.map(&mut Fill(values.into_iter())))
+    Ok(params::replace(blank, values))
 }

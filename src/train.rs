@@ -4,13 +4,13 @@
 //! Statistics stay on the device until asked for ([`StepStats`]), so a caller can run many
 //! steps per readback; on WebGPU each readback is a round trip through the browser.
 
+use crate::adam::{Adam, AdamConfig};
 use crate::data::Mnist;
 use crate::ema::Ema;
 use crate::error::{Error, Result};
 use crate::latent::{latents_from, normal_vec, one_hot, with_labels};
 use crate::model::{Discriminator, GanConfig, Generator};
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::activation;
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -162,16 +162,12 @@ impl TrainConfig {
         Ok(())
     }
 
-    /// A fresh optimizer with these settings, to load saved state into.
-    pub fn optimizer_for_resume(&self) -> ModuleOptimizer {
-        self.optimizer()
-    }
-
-    fn optimizer(&self) -> ModuleOptimizer {
-        AdamConfig::new()
-            .with_beta_1(self.beta_1)
-            .with_epsilon(1e-8)
-            .init()
+    /// Adam's settings for a step at learning rate `lr`: these β1, and the paper's β2 and ε.
+    fn adam(&self, lr: f64) -> AdamConfig {
+        AdamConfig {
+            beta_1: self.beta_1 as f64,
+            ..AdamConfig::new(lr)
+        }
     }
 }
 
@@ -282,8 +278,8 @@ pub struct Trainer {
     pub config: TrainConfig,
     generator: Generator,
     discriminator: Discriminator,
-    opt_g: ModuleOptimizer,
-    opt_d: ModuleOptimizer,
+    opt_g: Adam<Generator>,
+    opt_d: Adam<Discriminator>,
     ema: Option<Ema>,
     hold_generator: u64,
     seed: u64,
@@ -298,13 +294,14 @@ impl Trainer {
         config.validate(&gan)?;
         let device = device.clone().autodiff(); // a no-op on an autodiff device
         let generator = gan.init_generator(seed, &device);
+        let discriminator = gan.init_discriminator(seed, &device);
         Ok(Self {
             ema: (config.ema > 0.0).then(|| Ema::new(&generator, config.ema)),
             hold_generator: 0,
+            opt_g: Adam::new(&generator),
+            opt_d: Adam::new(&discriminator),
             generator,
-            discriminator: gan.init_discriminator(seed, &device),
-            opt_g: config.optimizer(),
-            opt_d: config.optimizer(),
+            discriminator,
             gan,
             config,
             seed,
@@ -376,10 +373,12 @@ impl Trainer {
         let d_fake = activation::sigmoid(logits_fake.clone()).mean();
         let d_loss = bce_with_logits(logits_real, self.config.real_label)
             + bce_with_logits(logits_fake, 0.0);
-        let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
-        self.discriminator = self
-            .opt_d
-            .step(self.config.lr_d, self.discriminator.clone(), grads);
+        let mut grads = d_loss.backward();
+        self.discriminator = self.opt_d.step(
+            &self.config.adam(self.config.lr_d),
+            self.discriminator.clone(),
+            &mut grads,
+        );
 
         // Generator: fresh latents, non-saturating loss -log D(G(z)).
         let (z, fake_labels) = self.latents(&mut rng, batch);
@@ -395,10 +394,12 @@ impl Trainer {
             let g_loss = g_loss.detach();
             return self.finish_step(d_loss, g_loss, d_real, d_fake);
         }
-        let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
-        self.generator = self
-            .opt_g
-            .step(self.config.lr_g, self.generator.clone(), grads);
+        let mut grads = g_loss.backward();
+        self.generator = self.opt_g.step(
+            &self.config.adam(self.config.lr_g),
+            self.generator.clone(),
+            &mut grads,
+        );
         if let Some(ema) = &mut self.ema {
             ema.update(&self.generator);
         }
@@ -492,7 +493,7 @@ impl Trainer {
         self.hold_generator = DISCRIMINATOR_WARMUP;
         // `train()`: weights loaded on a plain device come without gradient tracking.
         self.generator = generator.fork(&self.device).train();
-        self.opt_g = self.config.optimizer();
+        self.opt_g = Adam::new(&self.generator);
         // The average starts full at the loaded weights (no early low-decay schedule), so that
         // samples move away from them only as fast as the decay allows.
         self.ema = (self.config.ema > 0.0)
@@ -515,8 +516,8 @@ impl Trainer {
         self.generator = self.generator.clone().map(&mut Nan);
     }
 
-    /// Exposes the optimizers, for saving a checkpoint.
-    pub fn optimizers(&self) -> (&ModuleOptimizer, &ModuleOptimizer) {
+    /// Adam's state for G and for D, for saving a checkpoint.
+    pub fn optimizers(&self) -> (&Adam<Generator>, &Adam<Discriminator>) {
         (&self.opt_g, &self.opt_d)
     }
 }
@@ -532,9 +533,9 @@ pub struct TrainerParts {
     /// The discriminator.
     pub discriminator: Discriminator,
     /// Adam state of the generator.
-    pub opt_g: ModuleOptimizer,
+    pub opt_g: Adam<Generator>,
     /// Adam state of the discriminator.
-    pub opt_d: ModuleOptimizer,
+    pub opt_d: Adam<Discriminator>,
     /// The moving average of G and its update count, if kept.
     pub ema: Option<(Generator, u64)>,
     /// The run's seed.

@@ -13,12 +13,12 @@
 //! shape before any weight is applied; it builds a new module and never touches the caller's,
 //! so a failed load leaves the model in memory as it was.
 
+use crate::adam::Adam;
 use crate::error::{Error, Result};
 use crate::model::{Discriminator, GanConfig, Generator};
 use crate::quant::{self, Storage};
 use crate::train::{TrainConfig, Trainer, TrainerParts};
 use burn::module::{Module, ModuleMapper, Param};
-use burn::optim::ModuleOptimizer;
 use burn::prelude::*;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
@@ -28,7 +28,14 @@ use serde::{Deserialize, Serialize};
 const MAGIC: &[u8; 8] = b"\x89GANVAS\n";
 /// The section of a generator file stored in 8 or 4 bits ([`quant`]), instead of `generator`.
 const QUANTIZED_GENERATOR: &str = "generator-q";
+/// The format version of generator and judge files, unchanged since the first release.
 pub(crate) const VERSION: u32 = 1;
+/// The format version of checkpoints: 2 since Adam's state is ganvas's own ([`crate::adam`]),
+/// four sections of moments shaped like the networks. Version 1 checkpoints held burn-optim's
+/// record of it, which this build no longer reads.
+pub(crate) const CHECKPOINT_VERSION: u32 = 2;
+/// The sections of a checkpoint's Adam moments: G's first and second, D's first and second.
+const MOMENTS: [&str; 4] = ["adam-g-m1", "adam-g-m2", "adam-d-m1", "adam-d-m2"];
 /// Larger files are refused before parsing: the biggest real checkpoint is ~40 MB.
 pub const MAX_FILE_BYTES: usize = 256 << 20;
 
@@ -68,6 +75,9 @@ pub struct Header {
     /// Steps the generator still waits for the discriminator (checkpoints only).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub hold: u64,
+    /// Adam steps behind the moments of G and of D (version 2 checkpoints).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adam_steps: Option<(u64, u64)>,
     /// Section names and byte sizes, in file order.
     pub sections: Vec<(String, u64)>,
 }
@@ -121,9 +131,10 @@ impl WeightsFile {
         })?;
         let header: Header = serde_json::from_slice(header_bytes)
             .map_err(|e| bad(format!("the header is not valid: {e}")))?;
-        if header.version != VERSION {
+        if !(VERSION..=CHECKPOINT_VERSION).contains(&header.version) {
             return Err(bad(format!(
-                "format version {} is not supported (this build reads version {VERSION})",
+                "format version {} is not supported (this build reads versions \
+                 {VERSION}-{CHECKPOINT_VERSION})",
                 header.version
             )));
         }
@@ -179,7 +190,8 @@ impl WeightsFile {
         out
     }
 
-    pub(crate) fn section(&self, name: &str) -> Result<&[u8]> {
+    /// The bytes of section `name`, or an error naming it.
+    pub fn section(&self, name: &str) -> Result<&[u8]> {
         self.sections
             .iter()
             .find(|(n, _)| n == name)
@@ -309,6 +321,7 @@ pub fn save_generator_as(
         train: None,
         ema_updates: 0,
         hold: 0,
+        adam_steps: None,
         sections: vec![],
     };
     Ok(WeightsFile::encode(
@@ -336,8 +349,8 @@ pub struct CheckpointParts<'a> {
     pub generator: &'a Generator,
     /// The discriminator.
     pub discriminator: &'a Discriminator,
-    /// Both optimizers (G, D); `None` writes a checkpoint whose Adam moments restart on load.
-    pub optimizers: Option<(&'a ModuleOptimizer, &'a ModuleOptimizer)>,
+    /// Adam's state for G and for D.
+    pub optimizers: (&'a Adam<Generator>, &'a Adam<Discriminator>),
     /// The moving average of G and its update count, if kept.
     pub ema: Option<(&'a Generator, u64)>,
     /// The run's seed.
@@ -355,7 +368,7 @@ pub fn save_checkpoint(trainer: &Trainer) -> Result<Vec<u8>> {
         config: &trainer.config,
         generator: trainer.generator(),
         discriminator: trainer.discriminator(),
-        optimizers: Some(trainer.optimizers()),
+        optimizers: trainer.optimizers(),
         ema: trainer.ema().map(|e| (e.generator(), e.updates())),
         seed: trainer.seed(),
         step: trainer.step(),
@@ -365,11 +378,9 @@ pub fn save_checkpoint(trainer: &Trainer) -> Result<Vec<u8>> {
 
 /// Encodes a checkpoint from its parts (reads them synchronously: CPU tensors only in wasm).
 pub fn encode_checkpoint(parts: CheckpointParts) -> Result<Vec<u8>> {
-    let encode_opt = |o: &ModuleOptimizer, what: &str| -> Result<Vec<u8>> {
-        Ok(o.into_bytes()
-            .map_err(|e| bad(format!("cannot encode the {what} optimizer: {e}")))?
-            .to_vec())
-    };
+    let (opt_g, opt_d) = parts.optimizers;
+    let (g_m1, g_m2) = opt_g.moments();
+    let (d_m1, d_m2) = opt_d.moments();
     let mut sections = vec![
         (
             "generator".to_string(),
@@ -379,11 +390,11 @@ pub fn encode_checkpoint(parts: CheckpointParts) -> Result<Vec<u8>> {
             "discriminator".to_string(),
             module_bytes(parts.discriminator.clone(), "discriminator")?,
         ),
+        (MOMENTS[0].into(), module_bytes(g_m1.clone(), MOMENTS[0])?),
+        (MOMENTS[1].into(), module_bytes(g_m2.clone(), MOMENTS[1])?),
+        (MOMENTS[2].into(), module_bytes(d_m1.clone(), MOMENTS[2])?),
+        (MOMENTS[3].into(), module_bytes(d_m2.clone(), MOMENTS[3])?),
     ];
-    if let Some((opt_g, opt_d)) = parts.optimizers {
-        sections.push(("opt_g".to_string(), encode_opt(opt_g, "generator")?));
-        sections.push(("opt_d".to_string(), encode_opt(opt_d, "discriminator")?));
-    }
     let mut ema_updates = 0;
     if let Some((average, updates)) = parts.ema {
         sections.push((
@@ -393,7 +404,7 @@ pub fn encode_checkpoint(parts: CheckpointParts) -> Result<Vec<u8>> {
         ema_updates = updates;
     }
     let header = Header {
-        version: VERSION,
+        version: CHECKPOINT_VERSION,
         kind: Kind::Checkpoint,
         gan: Some(parts.gan.clone()),
         step: parts.step,
@@ -401,6 +412,7 @@ pub fn encode_checkpoint(parts: CheckpointParts) -> Result<Vec<u8>> {
         train: Some(parts.config.clone()),
         ema_updates,
         hold: parts.hold,
+        adam_steps: Some((opt_g.time(), opt_d.time())),
         sections: vec![],
     };
     Ok(WeightsFile::encode(header, sections))
@@ -414,40 +426,48 @@ pub fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer> {
             "this is a generator-only file; resuming needs a checkpoint (D and optimizer state too)",
         ));
     }
+    if file.header.version < CHECKPOINT_VERSION {
+        return Err(bad(format!(
+            "this checkpoint is format version {}, whose optimizer state this build (version \
+             {CHECKPOINT_VERSION}) no longer reads; load it as weights to train on from its \
+             generator, or start again",
+            file.header.version
+        )));
+    }
     let config = file
         .header
         .train
         .clone()
         .ok_or_else(|| bad("the checkpoint has no training settings"))?;
+    let (steps_g, steps_d) = file
+        .header
+        .adam_steps
+        .ok_or_else(|| bad("the checkpoint has no Adam step counts"))?;
+    let gan = file.gan()?.clone();
     let train_device = device.clone().autodiff(); // a no-op on an autodiff device
-    // Adam's moments live on the parameters' device, not burn's default one (WebGPU in wasm).
-    let state_device = device.clone();
-    let has_optimizers = file.header.sections.iter().any(|(n, _)| n == "opt_g");
-    let load_opt = |name: &str| -> Result<ModuleOptimizer> {
-        if !has_optimizers {
-            // A checkpoint written from WebGPU in the browser: Adam's moments restart.
-            return Ok(config.optimizer_for_resume());
-        }
-        let bytes = Bytes::from_bytes_vec(file.section(name)?.to_vec());
-        // burn materialises optimizer state through code that can panic on a malformed record;
-        // natively that becomes a clear error. In wasm a panic aborts (the page then restarts
-        // from its last checkpoint); tests/fuzz.rs found no input that panics here.
-        let fresh = config.optimizer_for_resume();
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            fresh.from_bytes_on(bytes, &state_device)
-        }))
-        .map_err(|_| bad(format!("{name}: malformed optimizer state")))?
-        .map_err(|e| bad(format!("{name}: {e}")))
-    };
+    // Adam's moments live off the autodiff graph, on the plain device.
+    let plain = device.clone().inner();
+    let device = &plain;
+    let moment = |i: usize| file.section(MOMENTS[i]);
+    let opt_g = Adam::restore(
+        load_module(gan.init_generator(0, device), moment(0)?, MOMENTS[0])?,
+        load_module(gan.init_generator(0, device), moment(1)?, MOMENTS[1])?,
+        steps_g,
+    );
+    let opt_d = Adam::restore(
+        load_module(gan.init_discriminator(0, device), moment(2)?, MOMENTS[2])?,
+        load_module(gan.init_discriminator(0, device), moment(3)?, MOMENTS[3])?,
+        steps_d,
+    );
     let parts = TrainerParts {
-        gan: file.gan()?.clone(),
         generator: file.generator(&train_device)?,
         discriminator: file.discriminator(&train_device)?,
-        opt_g: load_opt("opt_g")?,
-        opt_d: load_opt("opt_d")?,
+        opt_g,
+        opt_d,
         ema: file
             .average(&train_device)?
             .map(|average| (average, file.header.ema_updates)),
+        gan,
         config,
         seed: file.header.seed,
         step: file.header.step,

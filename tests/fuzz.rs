@@ -280,7 +280,7 @@ fn weights_loaders_refuse_edited_and_random_files_without_panicking() {
         "\"generator\"",
         "\"checkpoint\"",
         "\"judge\"",
-        "\"opt_g\"",
+        "\"adam-g-m1\"",
         "\"ema\"",
         "[]",
         "{}",
