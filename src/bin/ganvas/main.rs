@@ -16,13 +16,20 @@ use std::path::Path;
 
 fn main() {
     let cli = Cli::parse();
-    let result = match cli.command {
+    // The command runs on one of the CPU backend's own worker threads (RAYON_NUM_THREADS of
+    // them), not beside them: a main thread outside the pool made three busy threads on two
+    // cores, and the workers spinning between matrix products slowed the element-wise work
+    // in between as much as the parallel products gained (BENCHMARKS.md, two threads).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .build()
+        .expect("a thread pool for the CPU backend");
+    let result = pool.install(|| match cli.command {
         Command::Train(args) => train::train(args),
         Command::Sample(args) => sample::sample(args),
         Command::Export(args) => sample::export(args),
         Command::TrainJudge(args) => judge::train_judge(args),
         Command::Eval(args) => judge::eval(args),
-    };
+    });
     if let Err(e) = result {
         eprintln!("ganvas: {e}");
         std::process::exit(1);
