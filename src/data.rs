@@ -110,6 +110,13 @@ impl Mnist {
         Self::new(images, labels)
     }
 
+    /// `n` blank digits (all background) labelled 0–9 in turn, for timing training steps,
+    /// whose cost does not depend on the pixels ([`crate::speed`]); never shown or scored.
+    pub fn blank(n: usize) -> Result<Self> {
+        let labels = (0..n).map(|i| (i % 10) as u8).collect();
+        Self::new(vec![0; n * IMAGE_PIXELS], labels)
+    }
+
     fn new(images: Vec<u8>, labels: Vec<u8>) -> Result<Self> {
         let n = images.len() / IMAGE_PIXELS;
         if n != labels.len() {

@@ -11,7 +11,7 @@
 //! - [`weights`]: the `.ganvas` weights/checkpoint container; [`quant`]: weights in 8 or 4 bits.
 //! - [`params`]: a module's parameters as a flat list and back.
 //! - [`latent`]: seeded latent vectors and conversion of generated pixels to bytes.
-//! - [`backend`]: which burn device runs the work.
+//! - [`backend`]: which burn device runs the work; [`speed`]: how fast it trains there.
 //! - [`judge`], [`quality`]: a digit classifier and the scores it gives generated digits.
 
 pub mod adam;
@@ -27,6 +27,7 @@ pub mod params;
 pub mod quality;
 pub mod quant;
 pub mod session;
+pub mod speed;
 pub mod train;
 pub mod weights;
 

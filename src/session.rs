@@ -296,10 +296,40 @@ impl Session {
         Ok(())
     }
 
+    /// Moves the run to another device (the page's "auto", choosing by measured speed). The
+    /// training state and the last good one go through checkpoints, so the next step is the
+    /// one an unbroken run would take (bit for bit when both devices are the CPU); the judge
+    /// is copied. Nothing changes if any part fails.
+    pub async fn move_to(&mut self, backend: Backend, device: &Device) -> Result<()> {
+        let trainer = weights::load_checkpoint(&self.checkpoint().await?, device)?;
+        let last_good = match &self.last_good {
+            Some(good) => Some(weights::load_checkpoint(
+                &self.checkpoint_of(good).await?,
+                device,
+            )?),
+            None => None,
+        };
+        let judge = match &self.judge {
+            Some((judge, reference)) => {
+                Some((copy(judge, Judge::new(0, device)).await?, reference.clone()))
+            }
+            None => None,
+        };
+        self.trainer = trainer;
+        self.last_good = last_good;
+        self.judge = judge;
+        self.backend = backend;
+        self.device = device.clone();
+        Ok(())
+    }
+
     /// The whole training state as a `.ganvas` checkpoint: both networks, the moving average,
     /// both optimizers' moments, settings, seed and step.
     pub async fn checkpoint(&self) -> Result<Vec<u8>> {
-        let t = &self.trainer;
+        self.checkpoint_of(&self.trainer).await
+    }
+
+    async fn checkpoint_of(&self, t: &Trainer) -> Result<Vec<u8>> {
         if !self.reads_async_only() {
             return weights::save_checkpoint(t);
         }
@@ -310,25 +340,17 @@ impl Session {
         let (opt_g, opt_d) = t.optimizers();
         let (g_m1, g_m2) = opt_g.moments();
         let (d_m1, d_m2) = opt_d.moments();
-        let opt_g = Adam::restore(
-            to_cpu(g_m1, g()).await?,
-            to_cpu(g_m2, g()).await?,
-            opt_g.time(),
-        );
-        let opt_d = Adam::restore(
-            to_cpu(d_m1, d()).await?,
-            to_cpu(d_m2, d()).await?,
-            opt_d.time(),
-        );
+        let opt_g = Adam::restore(copy(g_m1, g()).await?, copy(g_m2, g()).await?, opt_g.time());
+        let opt_d = Adam::restore(copy(d_m1, d()).await?, copy(d_m2, d()).await?, opt_d.time());
         let average = match t.ema() {
-            Some(ema) => Some(to_cpu(ema.generator(), g()).await?),
+            Some(ema) => Some(copy(ema.generator(), g()).await?),
             None => None,
         };
         weights::encode_checkpoint(weights::CheckpointParts {
             gan,
             config: &t.config,
-            generator: &to_cpu(t.generator(), g()).await?,
-            discriminator: &to_cpu(t.discriminator(), d()).await?,
+            generator: &copy(t.generator(), g()).await?,
+            discriminator: &copy(t.discriminator(), d()).await?,
             optimizers: (&opt_g, &opt_d),
             ema: average.as_ref().zip(t.ema().map(|e| e.updates())),
             seed: t.seed(),
@@ -346,7 +368,7 @@ impl Session {
             return save(t.sampler());
         }
         let cpu = cpu_device();
-        save(&to_cpu(t.sampler(), t.gan.init_generator(0, &cpu)).await?)
+        save(&copy(t.sampler(), t.gan.init_generator(0, &cpu)).await?)
     }
 
     /// Test hook: makes G's weights NaN, as a diverged run would.
@@ -373,9 +395,10 @@ fn cpu_device() -> Device {
         .expect("the default CPU backend has a device")
 }
 
-/// Copies a module's weights into `blank` (the same module on [`cpu_device`]) with asynchronous
-/// reads, so that burn's synchronous record writer can then run there.
-async fn to_cpu<M: Module>(module: &M, blank: M) -> Result<M> {
+/// Copies a module's weights into `blank` (the same module on another device) with
+/// asynchronous reads: to the CPU, where burn's synchronous record writer can then run, or
+/// from WebGPU to the CPU when a run moves.
+async fn copy<M: Module>(module: &M, blank: M) -> Result<M> {
     let device = cpu_device();
     let mut values = Vec::new();
     for tensor in params::flat(module) {

@@ -140,3 +140,56 @@ fn scores_judge_the_shown_generator_and_bad_requests_say_why() {
     let digits = block_on(s.generate(&s.latents(3, 0))).unwrap();
     assert_eq!(digits.len(), 3 * ganvas::IMAGE_PIXELS);
 }
+
+#[test]
+fn a_run_moved_to_another_device_goes_on_as_if_unbroken_with_its_judge_and_last_good_state() {
+    let mut a = session(Preset::Tiny, Recipe::Fast, 4);
+    let mut b = session(Preset::Tiny, Recipe::Fast, 4);
+    let judge = std::fs::read(common::root().join("weights/judge.ganvas")).unwrap();
+    b.load_judge(&judge).unwrap();
+    run(&mut a, 25, 25);
+    run(&mut b, 25, 25);
+    // A second CPU device (what "auto" does between the CPU and WebGPU in the browser).
+    let other = Backend::CPU.cpu_device().unwrap();
+    block_on(b.move_to(Backend::CPU, &other)).unwrap();
+    assert_eq!(
+        b.last_good_step(),
+        Some(0),
+        "the last good state moved along"
+    );
+    assert_eq!(run(&mut a, 5, 5), run(&mut b, 5, 5));
+    let scored = block_on(b.score(50)).unwrap();
+    assert!(
+        scored.score.digit_score.is_finite(),
+        "the judge moved along"
+    );
+}
+
+#[test]
+fn training_speed_is_measured_with_the_first_step_apart() {
+    let s = session(Preset::Tiny, Recipe::Fast, 0);
+    let t = s.trainer();
+    let start = std::time::Instant::now();
+    let now = || start.elapsed().as_secs_f64() * 1000.0;
+    let speed = block_on(ganvas::speed::measure(
+        &t.gan,
+        &t.config,
+        &common::cpu(),
+        50.0,
+        now,
+    ))
+    .unwrap();
+    assert!(
+        speed.steps >= 2 && speed.steps.is_power_of_two(),
+        "{speed:?}"
+    );
+    assert!(
+        speed.steps_per_second > 0.0 && speed.first_step_ms > 0.0,
+        "{speed:?}"
+    );
+    // The burst lasted at least the budget: its rate times the budget covers its steps.
+    assert!(
+        speed.steps as f64 / speed.steps_per_second * 1000.0 >= 50.0,
+        "{speed:?}"
+    );
+}

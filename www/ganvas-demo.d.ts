@@ -13,6 +13,8 @@ export interface CheckpointDetail { step: number; why: string; ms: number; bytes
 /** The element's own events (`error` here is a CustomEvent, not the DOM's ErrorEvent). */
 export interface GanvasDemoEventMap {
   ready: CustomEvent<ReadyDetail>;
+  /** backend="auto" timed both devices (`measured`) and trains on the faster. */
+  device: CustomEvent<BackendInfo>;
   step: CustomEvent<StepDetail>;
   score: CustomEvent<ScoreDetail>;
   checkpoint: CustomEvent<CheckpointDetail>;
@@ -44,6 +46,7 @@ export class GanvasDemo extends HTMLElement {
   /** "train" (the whole demo) or "explore" (the grid and latent sliders). */
   mode: 'train' | 'explore';
   preset: Preset | null;
+  /** "auto": starts on the CPU, then trains on whichever of WebGPU and the CPU it measures faster. */
   backend: 'auto' | 'webgpu' | 'cpu';
   seed: number | null;
   /** A weights URL, "none", or null (the preset's shipped weights). */

@@ -10,7 +10,8 @@
 // Attributes (each also a property; read after connection too):
 //   mode="train|explore"        train: the whole demo; explore: the grid and latent sliders only
 //   preset="standard|tiny|conditional"  the network (default: the crate's, with its shipped weights)
-//   backend="auto|webgpu|cpu"   auto: WebGPU on a hardware adapter, else the CPU
+//   backend="auto|webgpu|cpu"   auto: starts on the CPU, then times training on the CPU and on
+//                               WebGPU (a hardware adapter) and trains on the faster
 //   seed="0"                    seed of fresh weights
 //   weights="url|none"          weights to open with (default: the preset's shipped ones); from
 //                               another origin only with `crossorigin` (refused without it)
@@ -27,7 +28,9 @@
 // "Embed ganvas in your page").
 //
 // Events (`detail`):
-//   ready       {backend, burnBackend, adapter?, reason, preset, step}: a model's first grid is drawn
+//   ready       {backend, burnBackend, adapter?, reason, measured, preset, step}: a model's first grid is drawn
+//   device      {backend, burnBackend, adapter, reason, measured: {cpu, webgpu}}: "auto" timed
+//               both devices (each {stepsPerSecond, firstStepMs, steps}) and trains on the faster
 //   step        {step, dLoss, gLoss, dReal, dFake, msPerStep}: after each chunk of training steps
 //   score       {step, view, n, digitScore, classShares, frechet, ink, ms}: a quality reading
 //   checkpoint  {step, why, ms, bytes, saved, error}: the training state was kept (saved: in IndexedDB)
@@ -243,6 +246,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       this.score();
       this.readyInfo = Object.freeze({ ...m.info, preset: m.preset, step: m.step });
       this.dispatchEvent(new CustomEvent('ready', { detail: this.readyInfo }));
+      this.chooseDevice();
     });
   }
 
@@ -330,7 +334,28 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   }
 
   applySettings(settings) {
-    this.rpc.call('settings', settings).then((s) => this.showSettings(s), (e) => quiet(e) || this.fail(e, 'settings'));
+    const batch = this.model?.settings.batchSize;
+    this.rpc.call('settings', settings).then((s) => {
+      this.showSettings(s);
+      if (s.batchSize !== batch) this.chooseDevice(); // the faster device may differ at another batch
+    }, (e) => quiet(e) || this.fail(e, 'settings'));
+  }
+
+  /**
+   * backend="auto": the worker times training on the CPU and on WebGPU (a hardware adapter)
+   * and moves the run to the faster; the status line then gives both figures. Asked once the
+   * first grid is drawn, and again when the network or the batch size changes.
+   */
+  chooseDevice() {
+    const model = this.model;
+    if (!model || this.$('.backend-select').value !== 'auto') return;
+    this.rpc.call('chooseDevice').then((info) => {
+      if (model !== this.model || !info.measured) return;
+      model.info = info;
+      this.status.backend(info, this.rescue.note);
+      this.status.message(`Training on ${info.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}, measured the faster here.`);
+      this.dispatchEvent(new CustomEvent('device', { detail: info }));
+    }, (e) => quiet(e) || this.fail(e, 'chooseDevice'));
   }
 
   /** Loads generator weights; a bad file is refused with the reason, changing nothing. */

@@ -6,7 +6,7 @@
 //    weights, config, diverged, device, state, io), "crashed" for a wasm trap (a Rust panic),
 //    else "internal". Types: init, train, pause, throttle, step, generate, score, restore,
 //    reset, settings, view, loadWeights, loadCheckpoint, saveWeights, memory, scoreEvery,
-//    checkpointEvery (the `handlers` below say what each takes and answers).
+//    checkpointEvery, chooseDevice (the `handlers` below say what each takes and answers).
 //  - events `{event, ...}` without an id: stats (each chunk's losses), checkpoint (the whole
 //    training state, for the page to keep), score and judge (the quality meter), status (a
 //    line of progress), diverged, device-lost, crashed, quality-error, error (a failure of a
@@ -40,6 +40,7 @@ const JUDGE = 'pkg/judge.ganvas';
 // The WebGPU device burn asks for, caught on its way out so that its loss is noticed even
 // when burn's own calls never return (and so that a test worker can destroy it).
 let device = null;
+let onGpu = false; // whether the model trains on it ("auto" may start one only to time it)
 let deviceLost = false; // no call into the GAN after this: on a dead device it may never return
 if (self.GPUAdapter) {
   const requestDevice = GPUAdapter.prototype.requestDevice;
@@ -47,7 +48,7 @@ if (self.GPUAdapter) {
     const caught = await requestDevice.apply(this, args);
     device = caught;
     caught.lost.then((info) => {
-      if (device !== caught) return;
+      if (device !== caught || !onGpu) return;
       deviceLost = true;
       running = false;
       post({ event: 'device-lost', reason: info.reason, message: info.message });
@@ -249,6 +250,7 @@ export const handlers = {
     scoreEvery = every ?? defaults.scoreEvery;
     checkpointEvery = save ?? defaults.checkpointEvery;
     gan = await Ganvas.create({ backend, preset: preset ?? defaults.preset, seed });
+    onGpu = gan.backendInfo().backend === 'webgpu';
     if (bytes) {
       gan.loadCheckpoint(bytes);
       newModel(gan.step());
@@ -342,6 +344,18 @@ export const handlers = {
   async saveWeights() {
     const bytes = await model().saveWeights();
     return moving({ bytes, preset: gan.preset(), step: gan.step() }, [bytes.buffer]);
+  },
+  /**
+   * backend "auto": times training on the CPU and on WebGPU and moves the run to the faster
+   * → the backend info (with `measured`); otherwise the info as it was.
+   */
+  async chooseDevice() {
+    const g = model();
+    if (!g.measuresDevices()) return g.backendInfo();
+    post({ event: 'status', text: 'Timing training on the CPU and on WebGPU, to train on the faster…' });
+    const info = await g.chooseDevice();
+    onGpu = info.backend === 'webgpu';
+    return info;
   },
   /** → `{wasmBytes, deviceBytesInUse?, deviceBytesReserved?}`. */
   async memory() { return model().memory(); },

@@ -24,6 +24,7 @@ type JsResult<T> = Result<T, JsValue>;
 pub struct Ganvas {
     session: Session,
     info: BackendInfo,
+    chooser: device::Chooser,
 }
 
 /// Reads a JS number as a seed (negative and NaN count as 0).
@@ -37,8 +38,9 @@ fn parse<T: std::str::FromStr<Err = Error>>(name: Option<String>, default: T) ->
 
 #[wasm_bindgen]
 impl Ganvas {
-    /// Creates a GAN: `{backend: "auto"|"webgpu"|"cpu", preset, seed}`. "auto" uses WebGPU
-    /// only on a hardware adapter; `backendInfo()` says what was chosen.
+    /// Creates a GAN: `{backend: "auto"|"webgpu"|"cpu", preset, seed}`. "auto" starts on the
+    /// CPU and moves to WebGPU if `chooseDevice()` measures it faster; `backendInfo()` says
+    /// what runs and why.
     pub async fn create(
         #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options: JsValue,
     ) -> JsResult<Ganvas> {
@@ -51,7 +53,7 @@ impl Ganvas {
         };
         let preset = parse(options.preset, defaults::PRESET)?;
         let choice = parse(options.backend, Choice::Auto)?;
-        let (backend, device, info) = device::choose(choice).await.map_err(js_err)?;
+        let (backend, device, info, chooser) = device::start(choice).await.map_err(js_err)?;
         let session = Session::new(
             preset,
             defaults::RECIPE,
@@ -60,13 +62,41 @@ impl Ganvas {
             &device,
         )
         .map_err(js_err)?;
-        Ok(Ganvas { session, info })
+        Ok(Ganvas {
+            session,
+            info,
+            chooser,
+        })
     }
 
     /// What runs, and why.
     #[wasm_bindgen(js_name = backendInfo, unchecked_return_type = "BackendInfo")]
     pub fn backend_info(&self) -> JsResult<JsValue> {
         to_js(&self.info)
+    }
+
+    /// For `backend: "auto"` with a hardware WebGPU adapter: times a short burst of training
+    /// of this network at these settings on the CPU and on WebGPU, moves the run to the faster
+    /// (its state goes along) and returns what runs now, with both figures (`measured`) and
+    /// the reason. Otherwise returns `backendInfo()` unchanged. The page calls it after the
+    /// first grid and again when the network or the batch size changes.
+    #[wasm_bindgen(js_name = chooseDevice, unchecked_return_type = "BackendInfo")]
+    pub async fn choose_device(&mut self) -> JsResult<JsValue> {
+        if let Some(info) = self
+            .chooser
+            .choose(&mut self.session)
+            .await
+            .map_err(js_err)?
+        {
+            self.info = info;
+        }
+        to_js(&self.info)
+    }
+
+    /// Whether `chooseDevice()` will time the devices (and may take a few seconds).
+    #[wasm_bindgen(js_name = measuresDevices)]
+    pub fn measures_devices(&self) -> bool {
+        self.chooser.measures()
     }
 
     /// Every default the page starts from: the from-scratch preset and recipe, the recipes,
@@ -302,6 +332,14 @@ impl Ganvas {
     #[wasm_bindgen(js_name = debugPoison)]
     pub fn debug_poison(&mut self) {
         self.session.poison();
+    }
+
+    /// Switches for testing "auto"'s measurement on a machine without a GPU: time a software
+    /// adapter too (`allowFallback`), and divide the CPU's measured speed by `cpuSlowdown`.
+    #[wasm_bindgen(js_name = debugMeasureSwitches)]
+    pub fn debug_measure_switches(&mut self, allow_fallback: bool, cpu_slowdown: f64) {
+        self.chooser.allow_fallback = allow_fallback;
+        self.chooser.cpu_slowdown = cpu_slowdown.max(1.0);
     }
 
     /// Panics, which in wasm aborts the module, as a bug in burn or here would.

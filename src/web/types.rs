@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::quality::{Reference, Score};
 use crate::session::{Scored, View};
+use crate::speed::Speed;
 use crate::train::TrainConfig;
 use js_sys::Reflect;
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,7 @@ use wasm_bindgen::prelude::*;
 const TYPES: &str = r#"
 /** A network preset. */
 export type Preset = "tiny" | "conditional" | "standard";
-/** What `backend` may ask for: "auto" takes WebGPU only on a hardware adapter. */
+/** What `backend` may ask for: "auto" trains on whichever of WebGPU (a hardware adapter) and the CPU it measures faster. */
 export type BackendChoice = "auto" | "webgpu" | "cpu" | "flex";
 /** Which generator the digits come from. */
 export type View = "average" | "live";
@@ -25,6 +26,18 @@ export interface BackendInfo {
   burnBackend: "wgpu" | "flex";
   adapter: AdapterInfo | null;
   reason: string;
+  /** "auto"'s timing of both devices (`chooseDevice`), or null when it did not measure. */
+  measured: Measured | null;
+}
+/** Training speed timed on each device. */
+export interface Measured { cpu: Speed; webgpu: Speed; }
+export interface Speed {
+  /** Steps per second once warm. */
+  stepsPerSecond: number;
+  /** The first step alone (on a GPU, with its shader compilation), in ms. */
+  firstStepMs: number;
+  /** Steps in the timed burst. */
+  steps: number;
 }
 export interface AdapterInfo {
   vendor: string; architecture: string; description: string;
@@ -78,6 +91,14 @@ pub struct BackendInfo {
     pub burn_backend: &'static str,
     pub adapter: Option<AdapterInfo>,
     pub reason: String,
+    pub measured: Option<Measured>,
+}
+
+/// Both devices' measured speeds.
+#[derive(Serialize, Clone)]
+pub struct Measured {
+    pub cpu: Speed,
+    pub webgpu: Speed,
 }
 
 /// The WebGPU adapter found.

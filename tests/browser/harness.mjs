@@ -10,7 +10,7 @@ const BASE_FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disab
 
 /**
  * The server and browser. `hooks: true` serves the test build (see serve.mjs): a test then
- * breaks the model on demand with `hook(page, 'poison' | 'panic' | 'lose-device')`.
+ * breaks the model or sets a switch on demand with `hook(page, 'poison' | 'panic' | 'lose-device' | 'measure-switches', args)`.
  */
 export async function start({ webgpu = false, onServe, hooks = false } = {}) {
   const server = await serve(0, { onServe, hooks });
@@ -28,9 +28,9 @@ export function launch({ webgpu = false } = {}) {
   });
 }
 
-/** Asks the test worker of a page served with `hooks: true` for a failure (hooks-worker.js). */
-export function hook(page, type) {
-  return page.evaluate((type) => new BroadcastChannel('ganvas-test-hooks').postMessage({ type }), type);
+/** Asks the test worker of a page served with `hooks: true` for a failure or a switch (hooks-worker.js). */
+export function hook(page, type, args = {}) {
+  return page.evaluate(({ type, args }) => new BroadcastChannel('ganvas-test-hooks').postMessage({ type, ...args }), { type, args });
 }
 
 /** The element's read-only state (`el.state`), as plain data. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { serve } from '../../pkg-scripts/serve.mjs';
 import { open, start, trainSteps, waitReady } from './harness.mjs';
 
-const HOOKS = /debugPoison|debugPanic|ganvas-test-hooks|lose-device/;
+const HOOKS = /debugPoison|debugPanic|debugMeasureSwitches|ganvas-test-hooks|lose-device|measure-switches/;
 const served = new Set();
 let env;
 before(async () => { env = await start({ onServe: (path) => served.add(path) }); });

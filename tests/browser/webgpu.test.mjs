@@ -1,10 +1,12 @@
 // The demo with Chromium's WebGPU enabled (--enable-unsafe-webgpu). Headless here the only
-// adapter is SwiftShader, a software fallback: "auto" must not pick it, and forcing WebGPU must
-// still initialise and train. SwiftShader is slow, so the run is a few steps of the tiny net.
+// adapter is SwiftShader, a software fallback: "auto" must not time or pick it, forcing WebGPU
+// must still initialise and train, checkpoints written there carry Adam's moments, and with
+// test switches "auto" chooses by measured speed. SwiftShader is slow, so the runs are a few
+// steps of the tiny net.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from '../../pkg-scripts/serve.mjs';
-import { mount, open, start, statusText, trainSteps } from './harness.mjs';
+import { hook, mount, open, start, state, statusText, trainSteps } from './harness.mjs';
 
 let env, hooked;
 before(async () => {
@@ -21,6 +23,81 @@ test('"auto" picks the CPU when the only adapter is a software fallback', async 
   assert.equal(info.adapter?.isFallbackAdapter, true, JSON.stringify(info));
   assert.match(info.reason, /software fallback/);
   assert.match(await statusText(page), /software fallback/);
+  await page.close();
+});
+
+test('"auto" times both devices and trains on the faster: the CPU against SwiftShader, then WebGPU against a CPU slowed 10,000× (test switches)', { timeout: 600_000 }, async () => {
+  const page = await open(env.browser, `http://localhost:${hooked.address().port}/`);
+  const info = await mount(page, { backend: 'auto', preset: 'tiny', weights: 'none', 'score-every': '0', 'checkpoint-every': '0' });
+  assert.equal(info.backend, 'cpu');
+  assert.equal(info.measured, null, 'a software adapter is not timed');
+  const measured = (batch) => page.evaluate((batch) => new Promise((ok, fail) => {
+    const el = document.querySelector('#demo');
+    el.addEventListener('device', (e) => ok(e.detail), { once: true });
+    el.addEventListener('error', (e) => fail(new Error(e.detail.message)), { once: true });
+    setTimeout(() => fail(new Error('no device event')), 400_000);
+    // A new batch size, as a visitor sets it: the choice is made again.
+    const input = el.shadowRoot.querySelector('.batch');
+    input.value = batch;
+    input.dispatchEvent(new Event('change'));
+  }), batch);
+  const settle = () => page.evaluate(() => new Promise((ok) => setTimeout(ok, 500))); // the hook lands before the batch change
+  await hook(page, 'measure-switches', { allowFallback: true });
+  await settle();
+  const first = await measured(32);
+  assert.equal(first.backend, 'cpu', first.reason);
+  const { cpu, webgpu } = first.measured;
+  assert.ok(cpu.stepsPerSecond > webgpu.stepsPerSecond && webgpu.stepsPerSecond > 0, JSON.stringify(first.measured));
+  assert.ok(cpu.steps >= 1 && webgpu.firstStepMs > 0);
+  assert.match(await statusText(page), /WebGPU [\d.]+ steps\/s vs CPU [\d.]+ → CPU \(measured at batch 32/);
+
+  await hook(page, 'measure-switches', { allowFallback: true, cpuSlowdown: 10_000 });
+  await settle();
+  const second = await measured(16);
+  assert.equal(second.backend, 'webgpu', second.reason);
+  assert.match(await statusText(page), /^WebGPU.*→ WebGPU \(measured at batch 16/);
+  const before = (await state(page)).step;
+  const stats = await trainSteps(page, 2, 400_000);
+  assert.ok(stats.every((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss)), JSON.stringify(stats));
+  const after = await state(page);
+  assert.equal(after.backend, 'webgpu');
+  assert.ok(after.step > before, `${before} → ${after.step}`);
+  assert.equal((await page.evaluate(() => document.querySelector('#demo').memory())).deviceBytesInUse > 0, true, 'the run is on the GPU');
+  await page.close();
+});
+
+test("a checkpoint written on WebGPU carries Adam's moments: resumed there, the next steps match an unbroken run", { timeout: 600_000 }, async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  const got = await page.evaluate(async () => {
+    const { default: init, Ganvas } = await import('/pkg/ganvas.js');
+    await init();
+    const gz = await (await fetch('/data/mnist-train.gz')).arrayBuffer();
+    const mnist = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    // One model (a wasm module starts one WebGPU device): the checkpoint is loaded back into
+    // it, which builds every network and moment afresh from the bytes.
+    const a = await Ganvas.create({ backend: 'webgpu', preset: 'tiny', seed: 3 });
+    a.setData(mnist);
+    await a.train(3);
+    const bytes = await a.checkpoint();
+    const unbroken = await a.train(3);
+    a.loadCheckpoint(bytes);
+    const resumed = await a.train(3);
+    const b = a;
+    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length)));
+    return { unbroken, resumed, header, backend: b.backendInfo().backend };
+  });
+  assert.equal(got.backend, 'webgpu');
+  assert.equal(got.header.version, 2);
+  assert.deepEqual(got.header.adam_steps, [3, 3]);
+  for (const s of ['adam-g-m1', 'adam-g-m2', 'adam-d-m1', 'adam-d-m2']) assert.ok(got.header.sections.some(([n]) => n === s), s);
+  assert.deepEqual(got.resumed.map((s) => s.step), [4, 5, 6]);
+  for (const [i, r] of got.resumed.entries()) {
+    const u = got.unbroken[i];
+    for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake']) {
+      assert.ok(Math.abs(r[k] - u[k]) <= 1e-5 * Math.max(1, Math.abs(u[k])), `step ${r.step} ${k}: resumed ${r[k]} vs unbroken ${u[k]}`);
+    }
+  }
   await page.close();
 });
 
