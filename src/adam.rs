@@ -1,15 +1,18 @@
 //! Adam (Kingma & Ba, 2014), written here instead of taken from burn-optim.
 //!
-//! Its first and second moments are modules shaped like the one it optimizes (a `Generator`'s
-//! moments are two `Generator`s), off the autodiff graph. So they are saved, loaded and read
-//! back asynchronously by the same code as the networks themselves, on any device: burn's
-//! `ModuleOptimizer` restored its state onto `Device::default()` and could only be read back
-//! synchronously, which WebGPU in the browser cannot do.
+//! Its first and second moments come and go as modules shaped like the one it optimizes (a
+//! `Generator`'s moments are two `Generator`s, off the autodiff graph), so they are saved,
+//! loaded and read back asynchronously by the same code as the networks themselves, on any
+//! device: burn's `ModuleOptimizer` restored its state onto `Device::default()` and could only
+//! be read back synchronously, which WebGPU in the browser cannot do. Between steps they are
+//! held as one flat tensor per parameter, owned by nothing else, so that the CPU backend
+//! updates them in place instead of allocating a copy for each of the step's operations.
 
 use crate::params;
 use burn::module::{Module, ModuleMapper, Param};
 use burn::prelude::*;
 use burn::tensor::Gradients;
+use std::marker::PhantomData;
 
 /// Adam's settings for one step.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,35 +43,46 @@ impl AdamConfig {
 /// Adam's state for one module `M`.
 #[derive(Clone, Debug)]
 pub struct Adam<M> {
-    moment_1: M,
-    moment_2: M,
+    /// The first and second moment of each float parameter, flat, in module order.
+    moments: Vec<(Tensor<1>, Tensor<1>)>,
     time: u64,
+    module: PhantomData<M>,
 }
 
 impl<M: Module> Adam<M> {
     /// Fresh state for `module`: both moments zero, no step taken.
     pub fn new(module: &M) -> Self {
-        let zeros = params::flat(module).into_iter().map(|t| t.zeros_like());
-        let moment_1 = params::replace(module.valid(), zeros);
+        let zeros = |t: &Tensor<1>| t.zeros_like();
         Self {
-            moment_2: moment_1.clone(),
-            moment_1,
+            moments: params::flat(module)
+                .iter()
+                .map(|t| (zeros(t), zeros(t)))
+                .collect(),
             time: 0,
+            module: PhantomData,
         }
     }
 
     /// State saved earlier ([`moments`](Self::moments), [`time`](Self::time)).
     pub fn restore(moment_1: M, moment_2: M, time: u64) -> Self {
         Self {
-            moment_1: moment_1.valid(),
-            moment_2: moment_2.valid(),
+            moments: params::flat(&moment_1)
+                .into_iter()
+                .zip(params::flat(&moment_2))
+                .collect(),
             time,
+            module: PhantomData,
         }
     }
 
-    /// The first and second moments, shaped like the optimized module.
-    pub fn moments(&self) -> (&M, &M) {
-        (&self.moment_1, &self.moment_2)
+    /// The first and second moments as modules shaped like `like` (the optimized module), on
+    /// its plain device, for saving. They share the moments' storage: no copy is made.
+    pub fn moments(&self, like: &M) -> (M, M) {
+        let (m, v): (Vec<_>, Vec<_>) = self.moments.iter().cloned().unzip();
+        (
+            params::replace(like.valid(), m),
+            params::replace(like.valid(), v),
+        )
     }
 
     /// Steps taken.
@@ -94,17 +108,11 @@ impl<M: Module> Adam<M> {
             scale: config.lr * root / (1.0 - config.beta_1.powi(t)),
             epsilon: config.epsilon * root,
             grads,
-            moments: params::flat(&self.moment_1)
-                .into_iter()
-                .zip(params::flat(&self.moment_2))
-                .collect::<Vec<_>>()
-                .into_iter(),
+            moments: std::mem::take(&mut self.moments).into_iter(),
             updated: Vec::new(),
         };
         let module = module.map(&mut update);
-        let (m, v): (Vec<_>, Vec<_>) = update.updated.into_iter().unzip();
-        self.moment_1 = params::replace(self.moment_1.clone(), m);
-        self.moment_2 = params::replace(self.moment_2.clone(), v);
+        self.moments = update.updated;
         module
     }
 }
@@ -135,8 +143,11 @@ impl<I: Iterator<Item = (Tensor<1>, Tensor<1>)>> ModuleMapper for Update<'_, I> 
             };
             let dims = theta.dims();
             let g = grad.flatten::<1>(0, D - 1);
-            let m = m.mul_scalar(self.beta_1) + g.clone().mul_scalar(1.0 - self.beta_1);
-            let v = v.mul_scalar(self.beta_2) + g.square().mul_scalar(1.0 - self.beta_2);
+            // Ordered so that each operation's left operand is owned by nothing else and is
+            // updated in place: m and v, g once its square is taken, and each new result.
+            let g2 = g.clone().square();
+            let m = m.mul_scalar(self.beta_1) + g.mul_scalar(1.0 - self.beta_1);
+            let v = v.mul_scalar(self.beta_2) + g2.mul_scalar(1.0 - self.beta_2);
             let delta = m
                 .clone()
                 .mul_scalar(self.scale)

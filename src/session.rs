@@ -338,10 +338,18 @@ impl Session {
         let g = || gan.init_generator(0, &cpu);
         let d = || gan.init_discriminator(0, &cpu);
         let (opt_g, opt_d) = t.optimizers();
-        let (g_m1, g_m2) = opt_g.moments();
-        let (d_m1, d_m2) = opt_d.moments();
-        let opt_g = Adam::restore(copy(g_m1, g()).await?, copy(g_m2, g()).await?, opt_g.time());
-        let opt_d = Adam::restore(copy(d_m1, d()).await?, copy(d_m2, d()).await?, opt_d.time());
+        let (g_m1, g_m2) = opt_g.moments(t.generator());
+        let (d_m1, d_m2) = opt_d.moments(t.discriminator());
+        let opt_g = Adam::restore(
+            copy(&g_m1, g()).await?,
+            copy(&g_m2, g()).await?,
+            opt_g.time(),
+        );
+        let opt_d = Adam::restore(
+            copy(&d_m1, d()).await?,
+            copy(&d_m2, d()).await?,
+            opt_d.time(),
+        );
         let average = match t.ema() {
             Some(ema) => Some(copy(ema.generator(), g()).await?),
             None => None,

@@ -379,8 +379,8 @@ pub fn save_checkpoint(trainer: &Trainer) -> Result<Vec<u8>> {
 /// Encodes a checkpoint from its parts (reads them synchronously: CPU tensors only in wasm).
 pub fn encode_checkpoint(parts: CheckpointParts) -> Result<Vec<u8>> {
     let (opt_g, opt_d) = parts.optimizers;
-    let (g_m1, g_m2) = opt_g.moments();
-    let (d_m1, d_m2) = opt_d.moments();
+    let (g_m1, g_m2) = opt_g.moments(parts.generator);
+    let (d_m1, d_m2) = opt_d.moments(parts.discriminator);
     let mut sections = vec![
         (
             "generator".to_string(),
@@ -390,10 +390,10 @@ pub fn encode_checkpoint(parts: CheckpointParts) -> Result<Vec<u8>> {
             "discriminator".to_string(),
             module_bytes(parts.discriminator.clone(), "discriminator")?,
         ),
-        (MOMENTS[0].into(), module_bytes(g_m1.clone(), MOMENTS[0])?),
-        (MOMENTS[1].into(), module_bytes(g_m2.clone(), MOMENTS[1])?),
-        (MOMENTS[2].into(), module_bytes(d_m1.clone(), MOMENTS[2])?),
-        (MOMENTS[3].into(), module_bytes(d_m2.clone(), MOMENTS[3])?),
+        (MOMENTS[0].into(), module_bytes(g_m1, MOMENTS[0])?),
+        (MOMENTS[1].into(), module_bytes(g_m2, MOMENTS[1])?),
+        (MOMENTS[2].into(), module_bytes(d_m1, MOMENTS[2])?),
+        (MOMENTS[3].into(), module_bytes(d_m2, MOMENTS[3])?),
     ];
     let mut ema_updates = 0;
     if let Some((average, updates)) = parts.ema {

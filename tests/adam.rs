@@ -106,7 +106,7 @@ fn frozen_parameters_and_their_moments_stay_as_they_are() {
     let mut grads = loss.backward();
     let linear = adam.step(&AdamConfig::new(0.1), linear, &mut grads);
     assert_eq!(values(linear.bias.as_ref().unwrap().val()), before);
-    let (m1, _) = adam.moments();
+    let (m1, _) = adam.moments(&linear);
     assert_eq!(values(m1.bias.as_ref().unwrap().val()), vec![0.0, 0.0]);
     // The weight's first moment is (1 − β1)·g = 0.1 everywhere.
     for m in values(m1.weight.val()) {
@@ -138,14 +138,14 @@ fn checkpoints_carry_both_optimizers_moments_and_steps() {
     let resumed = weights::load_checkpoint(&bytes, &device).unwrap();
     let (g, d) = resumed.optimizers();
     assert_eq!((g.time(), d.time()), (3, 3));
-    let (saved, _) = trainer.optimizers().0.moments();
-    let (loaded, _) = g.moments();
+    let (saved, _) = trainer.optimizers().0.moments(trainer.generator());
+    let (loaded, _) = g.moments(resumed.generator());
     assert_eq!(
-        ganvas::params::flat(loaded)
+        ganvas::params::flat(&loaded)
             .into_iter()
             .map(values)
             .collect::<Vec<_>>(),
-        ganvas::params::flat(saved)
+        ganvas::params::flat(&saved)
             .into_iter()
             .map(values)
             .collect::<Vec<_>>()
