@@ -139,7 +139,11 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   // ---- Lifecycle and attributes (attributes.js reads them) ----
 
   attributeChangedCallback(name, old, value) {
-    if (name === 'mode') { this.$('.ganvas').dataset.mode = this.mode; return; }
+    if (name === 'mode') {
+      this.$('.ganvas').dataset.mode = this.mode;
+      this.chooseDevice(); // first time in train mode: time the devices now
+      return;
+    }
     if (name === 'background') { this.$('.background').value = this.background; return; }
     if (!this.started || old === value) return;
     if (name === 'preset' && value) this.$('.preset').value = value;
@@ -337,18 +341,20 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     const batch = this.model?.settings.batchSize;
     this.rpc.call('settings', settings).then((s) => {
       this.showSettings(s);
-      if (s.batchSize !== batch) this.chooseDevice(); // the faster device may differ at another batch
+      if (s.batchSize !== batch) this.chooseDevice({ again: true }); // the faster device may differ at another batch
     }, (e) => quiet(e) || this.fail(e, 'settings'));
   }
 
   /**
    * backend="auto": the worker times training on the CPU and on WebGPU (a hardware adapter)
    * and moves the run to the faster; the status line then gives both figures. Asked once the
-   * first grid is drawn, and again when the network or the batch size changes.
+   * first grid is drawn in train mode (explore mode does not train: it stays on the CPU), and
+   * `again` when the batch size changes; a new network is a new model, asked afresh.
    */
-  chooseDevice() {
+  chooseDevice({ again = false } = {}) {
     const model = this.model;
-    if (!model || this.$('.backend-select').value !== 'auto') return;
+    if (!model || this.mode !== 'train' || this.$('.backend-select').value !== 'auto') return;
+    if (!this.readyInfo || (model.info.measured && !again)) return;
     this.rpc.call('chooseDevice').then((info) => {
       if (model !== this.model || !info.measured) return;
       model.info = info;

@@ -74,6 +74,18 @@ test('score uses defaults.scoreN and posts judge and score events', async () => 
   assert.equal(events('score').at(-1).cost, null, 'a score asked for has no share of training time');
 });
 
+test('chooseDevice answers the backend info; when the model times the devices it says so first', async () => {
+  const quiet = await request('chooseDevice');
+  assert.equal(quiet.value.measured, null);
+  const said = events('status').length;
+  control.measures = true;
+  const timed = await request('chooseDevice');
+  control.measures = false;
+  assert.equal(timed.value.backend, 'webgpu');
+  assert.equal(timed.value.measured.webgpu.stepsPerSecond, 9);
+  assert.match(events('status').slice(said).map((e) => e.text).join(), /Timing training on the CPU and on WebGPU/);
+});
+
 test('train answers once its loop ends, after stats events; requests are answered meanwhile', async () => {
   // Only the start and pause checkpoints: the fake trains up to 200 steps per 5-ms chunk, so
   // any reachable interval could put an `every` checkpoint at the very step the pause saves.
