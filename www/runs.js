@@ -37,7 +37,11 @@ export class SavedRuns {
   /** Withdraws the offer: once the model on screen trains, resuming another is stale. */
   withdraw() { if (this.el.status.noticeKind === 'resume') this.el.status.notice(null); }
 
-  /** Resumes a saved run: the worker loads its checkpoint; the loss history comes back too. */
+  /**
+   * Resumes a saved run: the worker loads its checkpoint; the loss history comes back too. A
+   * run the model cannot read (kind "weights": damaged, or saved by an older ganvas whose
+   * checkpoint format this one no longer reads) is discarded, so that it is not offered again.
+   */
   resume(run) {
     const el = this.el, started = performance.now();
     el.status.message(`Resuming the run saved at step ${run.step.toLocaleString('en')}…`);
@@ -45,7 +49,12 @@ export class SavedRuns {
       el.forgetRun(); // a run the visitor chose: the old one and why it once moved are past
       el.recovery.kept(run);
       el.onModel(m, { started, history: run.history ?? [] });
-    }, (e) => quiet(e) || el.fail(e, 'loadCheckpoint'));
+    }, async (e) => {
+      if (quiet(e)) return;
+      if (e.kind !== 'weights') return el.fail(e, 'loadCheckpoint');
+      const gone = await removeRun(this.key).then(() => true, () => false);
+      el.fail(Object.assign(new Error(`The saved run could not be resumed: ${e.message}${gone ? '. It was discarded.' : ''}`), { kind: e.kind }), 'loadCheckpoint');
+    });
   }
 
   /** A checkpoint from the worker: kept for recovery and stored in IndexedDB; fires `checkpoint`. */

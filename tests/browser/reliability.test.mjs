@@ -185,6 +185,50 @@ test('a reload offers to resume at the saved step, with the same model and setti
   await page.close();
 });
 
+test('a saved run from an older ganvas (checkpoint format 1) is refused naming the version, and discarded', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  // A version-1 checkpoint as older builds wrote it (signature, header, no sections, CRC-32),
+  // stored where the element keeps its run.
+  await page.evaluate(async () => {
+    const json = new TextEncoder().encode(JSON.stringify({ version: 1, kind: 'checkpoint', step: 700, seed: 0, sections: [] }));
+    const bytes = new Uint8Array(8 + 4 + json.length + 4);
+    bytes.set([0x89, ...new TextEncoder().encode('GANVAS\n')]);
+    new DataView(bytes.buffer).setUint32(8, json.length, true);
+    bytes.set(json, 12);
+    let crc = ~0;
+    for (const b of bytes.subarray(0, bytes.length - 4)) {
+      crc ^= b;
+      for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+    }
+    new DataView(bytes.buffer).setUint32(bytes.length - 4, ~crc >>> 0, true);
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open('ganvas', 1); r.onupgradeneeded = () => r.result.createObjectStore('runs'); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    await new Promise((ok, fail) => {
+      const tx = db.transaction('runs', 'readwrite');
+      tx.objectStore('runs').put({ bytes, step: 700, preset: 'tiny', history: [], savedAt: Date.now() }, `${location.pathname}#demo`);
+      tx.oncomplete = ok; tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  });
+  await page.reload();
+  await waitReady(page, '#demo');
+  await waitText(page, '.notice', /tiny training run was saved at step 700/);
+  const error = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('error', (e) => ok(e.detail), { once: true })));
+  await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('.notice-yes').click());
+  const e = await error;
+  assert.equal(e.kind, 'weights');
+  assert.match(e.message, /format version 1.*It was discarded/);
+  assert.match(await statusText(page), /format version 1/);
+  assert.equal((await state(page)).ready.preset, 'standard', 'the model on screen stays as it was');
+  const left = await page.evaluate(() => new Promise((ok, fail) => {
+    const r = indexedDB.open('ganvas', 1);
+    r.onsuccess = () => { const g = r.result.transaction('runs').objectStore('runs').get(`${location.pathname}#demo`); g.onsuccess = () => { ok(g.result ?? null); r.result.close(); }; };
+    r.onerror = () => fail(r.error);
+  }));
+  assert.equal(left, null, 'not offered again');
+  await page.close();
+});
+
 /** Makes the page look hidden (or visible) to the element, as a tab switch would. */
 const setHidden = (page, hidden) => page.evaluate((hidden) => {
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
