@@ -276,6 +276,10 @@ fn eval_reports_scores_for_the_shipped_weights_and_real_baselines() {
     assert!((shares - 1.0).abs() < 1e-9);
     let baseline = report["real_train"]["frechet"].as_f64().unwrap();
     assert!(samples["frechet"].as_f64().unwrap() > baseline && baseline > 0.0);
+    assert!(
+        report["asked_digit_read"].is_null(),
+        "an unconditional generator is not asked for digits"
+    );
     // A GAN file is not a judge.
     let o = ganvas(&[
         "eval",
@@ -290,6 +294,46 @@ fn eval_reports_scores_for_the_shipped_weights_and_real_baselines() {
         err.contains("not the judge") && !err.contains("panicked"),
         "{err}"
     );
+}
+
+#[test]
+fn eval_of_a_conditional_generator_says_how_often_each_asked_digit_is_read_as_asked() {
+    let root = common::root();
+    let arg = |p: &str| root.join(p).display().to_string();
+    let dir = tmp("eval-conditional");
+    let o = train(&dir, "conditional", "300", &["--recipe", "fast"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json = tmp("eval-conditional.json");
+    let o = ganvas(&[
+        "eval",
+        "--weights",
+        &format!("{dir}/conditional.ganvas"),
+        "--judge",
+        &arg("weights/judge.ganvas"),
+        "--data",
+        &arg("www/data"),
+        "--n",
+        "200",
+        "--json",
+        &json,
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("read as the asked digit"), "{out}");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let read: Vec<f64> = report["asked_digit_read"]
+        .as_array()
+        .expect("ten shares")
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(read.len(), 10);
+    assert!(read.iter().all(|r| (0.0..=1.0).contains(r)), "{read:?}");
+    // 300 steps of the fast recipe already draw the asked digit far more often than the 10%
+    // of chance.
+    let mean = read.iter().sum::<f64>() / 10.0;
+    assert!(mean > 0.3, "{read:?}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Every bad file the CLI reads gives one line saying what is wrong, exit code 1, no panic.

@@ -70,6 +70,30 @@ struct EvalReport {
     real_train: Score,
     /// The real test set itself: the ceiling for the digit score.
     real_test: Score,
+    /// A conditional generator only: for each digit 0–9, the share of `n / 10` digits drawn
+    /// on request for it that the judge reads as that digit.
+    asked_digit_read: Option<Vec<f64>>,
+}
+
+/// For each class of a conditional `generator`, the share of `per_class` digits asked for it
+/// that `judge` reads as it (the same latent vectors of `seed` for every class).
+fn read_as_asked(
+    generator: &ganvas::Generator,
+    judge: &judge::Judge,
+    per_class: usize,
+    seed: u64,
+) -> Result<Vec<f64>> {
+    (0..generator.classes() as u8)
+        .map(|digit| {
+            let mut read = Vec::new();
+            generate_chunks(generator, per_class, seed, Some(digit), |images| {
+                read.extend(judge.judge(images)?.predictions());
+                Ok(())
+            })?;
+            let hits = read.iter().filter(|&&p| p == digit as usize).count();
+            Ok(hits as f64 / read.len() as f64)
+        })
+        .collect()
 }
 
 pub fn eval(args: EvalArgs) -> Result<()> {
@@ -90,6 +114,15 @@ pub fn eval(args: EvalArgs) -> Result<()> {
         judged.extend(judge.judge(images)?);
         Ok(())
     })?;
+    let asked_digit_read = match generator.classes() {
+        0 => None,
+        classes => Some(read_as_asked(
+            &generator,
+            &judge,
+            args.n.div_ceil(classes),
+            args.seed,
+        )?),
+    };
     let report = EvalReport {
         weights: args.weights.display().to_string(),
         step: file.header.step,
@@ -104,6 +137,7 @@ pub fn eval(args: EvalArgs) -> Result<()> {
             frechet: 0.0,
             ink: reference.test_ink,
         },
+        asked_digit_read,
     };
     print_report(&report);
     if let Some(path) = &args.json {
@@ -146,4 +180,17 @@ fn print_report(r: &EvalReport) {
         "Fréchet ratio to the real baseline: {:.2}×",
         r.samples.frechet / r.real_train.frechet.max(1e-12)
     );
+    if let Some(read) = &r.asked_digit_read {
+        let shares: Vec<String> = read.iter().map(|v| format!("{:5.1}", v * 100.0)).collect();
+        let (worst, low) = read
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .expect("ten classes");
+        println!(
+            "read as the asked digit % (0-9): {}   lowest: {worst} at {:.1}%",
+            shares.join(" "),
+            low * 100.0
+        );
+    }
 }
