@@ -403,11 +403,15 @@ fn cpu_device() -> Device {
         .expect("the default CPU backend has a device")
 }
 
-/// Copies a module's weights into `blank` (the same module on another device) with
-/// asynchronous reads: to the CPU, where burn's synchronous record writer can then run, or
-/// from WebGPU to the CPU when a run moves.
+/// Copies a module's weights into `blank` (the same module on another device, where the copy
+/// lives) with asynchronous reads: to the CPU, where burn's synchronous record writer can then
+/// run, or to the device a run moves to.
 async fn copy<M: Module>(module: &M, blank: M) -> Result<M> {
-    let device = cpu_device();
+    let device = blank
+        .devices()
+        .into_iter()
+        .next()
+        .unwrap_or_else(cpu_device);
     let mut values = Vec::new();
     for tensor in params::flat(module) {
         let data = tensor

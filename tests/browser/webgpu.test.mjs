@@ -28,7 +28,9 @@ test('"auto" picks the CPU when the only adapter is a software fallback', async 
 
 test('"auto" times both devices and trains on the faster: the CPU against SwiftShader, then WebGPU against a CPU slowed 10,000× (test switches)', { timeout: 600_000 }, async () => {
   const page = await open(env.browser, `http://localhost:${hooked.address().port}/`);
-  const info = await mount(page, { backend: 'auto', preset: 'tiny', weights: 'none', 'score-every': '0', 'checkpoint-every': '0' });
+  // Scores after every chunk: the judge, loaded on the CPU for the first grid's score, must
+  // move with the run.
+  const info = await mount(page, { backend: 'auto', preset: 'tiny', weights: 'none', 'score-every': '1', 'checkpoint-every': '0' });
   assert.equal(info.backend, 'cpu');
   assert.equal(info.measured, null, 'a software adapter is not timed');
   const measured = (batch) => page.evaluate((batch) => new Promise((ok, fail) => {
@@ -63,6 +65,10 @@ test('"auto" times both devices and trains on the faster: the CPU against SwiftS
   assert.equal(after.backend, 'webgpu');
   assert.ok(after.step > before, `${before} → ${after.step}`);
   assert.equal((await page.evaluate(() => document.querySelector('#demo').memory())).deviceBytesInUse > 0, true, 'the run is on the GPU');
+  await page.waitForFunction((s) => document.querySelector('#demo').state.scores.some((x) => x.step > s), before, { timeout: 300_000 });
+  const score = (await state(page)).scores.at(-1);
+  assert.ok(Number.isFinite(score.digitScore) && Number.isFinite(score.frechet), JSON.stringify(score));
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 
