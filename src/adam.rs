@@ -79,10 +79,8 @@ impl<M: Module> Adam<M> {
     /// its plain device, for saving. They share the moments' storage: no copy is made.
     pub fn moments(&self, like: &M) -> (M, M) {
         let (m, v): (Vec<_>, Vec<_>) = self.moments.iter().cloned().unzip();
-        (
-            params::replace(like.valid(), m),
-            params::replace(like.valid(), v),
-        )
+        let plain = like.valid();
+        (params::replace(plain.clone(), m), params::replace(plain, v))
     }
 
     /// Steps taken.
