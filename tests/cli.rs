@@ -443,33 +443,13 @@ fn sample_digit_draws_the_asked_digit_from_a_conditional_generator() {
     }
     let out = format!("{dir}/x.u8");
     let shipped = root.join("weights/standard.ganvas").display().to_string();
-    let o = ganvas(&[
-        "sample",
-        "--weights",
-        &shipped,
-        "--digit",
-        "3",
-        "--out",
-        &out,
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        !o.status.success() && err.contains("needs a conditional generator"),
-        "{err}"
-    );
-    let o = ganvas(&[
-        "sample",
-        "--weights",
-        &weights,
-        "--digit",
-        "10",
-        "--out",
-        &out,
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        !o.status.success() && err.contains("10 is not in 0..=9"),
-        "{err}"
-    );
+    for (file, digit, says) in [
+        (&shipped, "3", "needs a conditional generator"),
+        (&weights, "10", "10 is not in 0..=9"),
+    ] {
+        let o = ganvas(&["sample", "--weights", file, "--digit", digit, "--out", &out]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && err.contains(says), "{err}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
