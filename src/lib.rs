@@ -12,7 +12,8 @@
 //! - [`params`]: a module's parameters as a flat list and back.
 //! - [`latent`]: seeded latent vectors and conversion of generated pixels to bytes.
 //! - [`backend`]: which burn device runs the work; [`speed`]: how fast it trains there.
-//! - [`judge`], [`quality`]: a digit classifier and the scores it gives generated digits.
+//! - [`judge`], [`quality`]: a digit classifier and the scores it gives generated digits;
+//!   [`nearest`]: the training digits nearest a digit, and how much a generator copies.
 
 pub mod adam;
 pub mod backend;
@@ -23,6 +24,7 @@ pub mod error;
 pub mod judge;
 pub mod latent;
 pub mod model;
+pub mod nearest;
 pub mod params;
 pub mod quality;
 pub mod quant;

@@ -7,8 +7,9 @@ use crate::{device, in_file, read, read_weights, write};
 use ganvas::data::Mnist;
 use ganvas::judge::{self, Judged};
 use ganvas::judge_train::{self, JudgeTraining};
+use ganvas::nearest::{self, CopyReport};
 use ganvas::quality::Score;
-use ganvas::{Error, Result};
+use ganvas::{Error, IMAGE_PIXELS, Result, latent};
 use std::path::Path;
 use std::time::Instant;
 
@@ -73,7 +74,14 @@ struct EvalReport {
     /// A conditional generator only: for each digit 0–9, the share of `n / 10` digits drawn
     /// on request for it that the judge reads as that digit.
     asked_digit_read: Option<Vec<f64>>,
+    /// How near the first [`COPY_N`] digits come to training digits, against as many real
+    /// test digits: is the generator copying?
+    copying: CopyReport,
 }
+
+/// Digits the copy check measures (each a scan of the 60,000 training digits): enough for a
+/// 1% share to mean 10 digits, few enough to take seconds.
+const COPY_N: usize = 1000;
 
 /// For each class of a conditional `generator`, the share of `per_class` digits asked for it
 /// that `judge` reads as it (the same latent vectors of `seed` for every class).
@@ -110,10 +118,17 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     let reference = judge_train::reference(&judge, &train, &test, &[args.n])?;
 
     let mut judged = Judged::default();
+    let mut first = Vec::new();
     generate_chunks(&generator, args.n, args.seed, None, |images| {
+        if first.len() < COPY_N * IMAGE_PIXELS {
+            first.extend(latent::images_to_u8(images.clone())?);
+        }
         judged.extend(judge.judge(images)?);
         Ok(())
     })?;
+    first.truncate(COPY_N * IMAGE_PIXELS);
+    let real = &test.images()[..COPY_N.min(test.len()) * IMAGE_PIXELS];
+    let copying = nearest::copy_report(&first, real, &train);
     let asked_digit_read = match generator.classes() {
         0 => None,
         classes => Some(read_as_asked(
@@ -138,6 +153,7 @@ pub fn eval(args: EvalArgs) -> Result<()> {
             ink: reference.test_ink,
         },
         asked_digit_read,
+        copying,
     };
     print_report(&report);
     if let Some(path) = &args.json {
@@ -179,6 +195,19 @@ fn print_report(r: &EvalReport) {
     println!(
         "Fréchet ratio to the real baseline: {:.2}×",
         r.samples.frechet / r.real_train.frechet.max(1e-12)
+    );
+    let c = &r.copying;
+    println!(
+        "copying ({} samples vs {} real test digits, pixel distance to the nearest training \
+         digit): {:.1}% nearer than the median real digit ({:.2}; real: 50%), {:.1}% nearer than \
+         the closest 1% of real ones ({:.2}; real: 1%), closest {:.2}",
+        c.samples,
+        c.real,
+        c.copy_rate * 100.0,
+        c.real_median,
+        c.memorised * 100.0,
+        c.real_p1,
+        c.closest
     );
     if let Some(read) = &r.asked_digit_read {
         let shares: Vec<String> = read.iter().map(|v| format!("{:5.1}", v * 100.0)).collect();
