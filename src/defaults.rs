@@ -44,6 +44,13 @@ pub const GRID_ROWS: usize = 8;
 /// Columns of an unconditional net's grid.
 pub const GRID_COLS: usize = 8;
 
+/// Steps between frames of the training timelapse, at first: the page keeps at most
+/// [`TIMELAPSE_FRAMES`] and doubles the interval when full, so the timelapse always spans the
+/// whole run; `ganvas train --timelapse` writes every frame at this interval.
+pub const TIMELAPSE_EVERY: u64 = 50;
+/// Most frames the page's timelapse holds.
+pub const TIMELAPSE_FRAMES: usize = 120;
+
 /// Moving-average decay when training goes on from loaded weights: samples come from an
 /// average that starts at them and moves slowly (see `Trainer::set_generator`).
 pub const LOADED_EMA: f32 = 0.999;
@@ -77,6 +84,10 @@ pub struct PageDefaults {
     pub grid_seed: u64,
     /// See [`GRID_ROWS`].
     pub grid_rows: usize,
+    /// See [`TIMELAPSE_EVERY`].
+    pub timelapse_every: u64,
+    /// See [`TIMELAPSE_FRAMES`].
+    pub timelapse_frames: usize,
 }
 
 /// A recipe as the page lists it.
@@ -121,6 +132,8 @@ impl PageDefaults {
             checkpoint_every: CHECKPOINT_EVERY,
             grid_seed: GRID_SEED,
             grid_rows: GRID_ROWS,
+            timelapse_every: TIMELAPSE_EVERY,
+            timelapse_frames: TIMELAPSE_FRAMES,
         }
     }
 }

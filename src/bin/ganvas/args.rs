@@ -92,6 +92,13 @@ pub struct TrainArgs {
     /// distance as <preset>-best.ganvas.
     #[arg(long)]
     pub judge: Option<PathBuf>,
+    /// Write a timelapse here: the page's grid (its latent vectors, seed 20240, 8 rows) as
+    /// step-NNNNNNN.png every `--timelapse-every` steps, from the first step on.
+    #[arg(long)]
+    pub timelapse: Option<PathBuf>,
+    /// Steps between timelapse frames (the page's first interval).
+    #[arg(long, default_value_t = defaults::TIMELAPSE_EVERY)]
+    pub timelapse_every: u64,
     /// Also write every step's losses here, one JSON object a line ({step, dLoss, gLoss,
     /// dReal, dFake}, as the page's `step` events).
     #[arg(long)]

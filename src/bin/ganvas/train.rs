@@ -65,6 +65,14 @@ pub fn train(args: TrainArgs) -> Result<()> {
         None => None,
     };
 
+    let timelapse = match &args.timelapse {
+        Some(dir) if args.timelapse_every > 0 => Some(Timelapse::new(dir, &session)?),
+        Some(_) => return Err(Error::Config("--timelapse-every must be at least 1".into())),
+        None => None,
+    };
+    if let Some(t) = &timelapse {
+        t.frame(&session)?;
+    }
     let bar = progress(args.iters, session.trainer().step());
     let start = Instant::now();
     let start_step = session.trainer().step();
@@ -75,6 +83,10 @@ pub fn train(args: TrainArgs) -> Result<()> {
         // Up to the next readback, checkpoint or the end, whichever comes first.
         let until = every(args.log_every.max(1), step)
             .min(every(args.checkpoint_every, step))
+            .min(match timelapse {
+                Some(_) => every(args.timelapse_every, step),
+                None => u64::MAX,
+            })
             .min(args.iters);
         let steps = block_on(session.run((until - step) as u32))?;
         if let Some(log) = &mut stats_log {
@@ -101,6 +113,11 @@ pub fn train(args: TrainArgs) -> Result<()> {
             start_step,
             args.iters,
         );
+        if let Some(t) = &timelapse
+            && step.is_multiple_of(args.timelapse_every)
+        {
+            t.frame(&session)?;
+        }
         if args.checkpoint_every > 0 && step % args.checkpoint_every == 0 && step < args.iters {
             out.checkpoint(&session)?;
             if let Some(meter) = &mut meter {
@@ -213,6 +230,35 @@ impl Outputs {
         write(&self.checkpoint, &block_on(session.checkpoint())?)?;
         let digits = latent::images_to_u8(session.trainer().sampler().sample(100, 0))?;
         grid::write_png(&self.grid, &digits.chunks(784).collect::<Vec<_>>(), 10, 2)
+    }
+}
+
+/// The page's timelapse, natively: its grid (the same latent vectors, rows and columns) as a
+/// PNG per frame, so that a tutorial can show the frames a visitor's page would capture.
+struct Timelapse {
+    dir: PathBuf,
+    inputs: Vec<f32>,
+    cols: usize,
+}
+
+impl Timelapse {
+    fn new(dir: &Path, session: &Session) -> Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let cols = defaults::grid_cols(session.trainer().gan.classes);
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            inputs: session.latents(cols * defaults::GRID_ROWS, defaults::GRID_SEED),
+            cols,
+        })
+    }
+
+    /// Writes the grid of the generator the page would show (the average, when kept).
+    fn frame(&self, session: &Session) -> Result<()> {
+        let digits = block_on(session.generate(&self.inputs))?;
+        let path = self
+            .dir
+            .join(format!("step-{:07}.png", session.trainer().step()));
+        grid::write_png(&path, &digits.chunks(784).collect::<Vec<_>>(), self.cols, 1)
     }
 }
 
