@@ -280,6 +280,14 @@ fn eval_reports_scores_for_the_shipped_weights_and_real_baselines() {
         report["asked_digit_read"].is_null(),
         "an unconditional generator is not asked for digits"
     );
+    // The shipped generator draws new digits: no more of them sit near a training digit than
+    // unseen real digits do, and hardly any nearer than the closest 1% of real ones.
+    let copying = &report["copying"];
+    assert_eq!(copying["samples"], 500, "{copying}");
+    let rate = copying["copy_rate"].as_f64().unwrap();
+    let memorised = copying["memorised"].as_f64().unwrap();
+    assert!(rate < 0.65 && memorised < 0.02, "{copying}");
+    assert!(out.contains("copying"), "{out}");
     // A GAN file is not a judge.
     let o = ganvas(&[
         "eval",
@@ -451,5 +459,57 @@ fn sample_digit_draws_the_asked_digit_from_a_conditional_generator() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(!o.status.success() && err.contains(says), "{err}");
     }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn train_timelapse_writes_the_pages_grid_every_n_steps() {
+    let dir = tmp("timelapse");
+    let frames = format!("{dir}/frames");
+    let o = train(
+        &dir,
+        "tiny",
+        "100",
+        &[
+            "--recipe",
+            "fast",
+            "--timelapse",
+            &frames,
+            "--timelapse-every",
+            "50",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&frames)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["step-0000000.png", "step-0000050.png", "step-0000100.png"]
+    );
+    let read = |name: &str| {
+        let decoder = png::Decoder::new(std::io::BufReader::new(
+            std::fs::File::open(format!("{frames}/{name}")).unwrap(),
+        ));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        ((info.width, info.height), buf)
+    };
+    // The page's grid: 8 × 8 digits of 28 pixels with 2-pixel gutters.
+    let (size, first) = read("step-0000000.png");
+    assert_eq!(size, (8 * 30 + 2, 8 * 30 + 2));
+    let (_, last) = read("step-0000100.png");
+    assert_ne!(first, last, "training changed the digits");
+    let o = train(
+        &dir,
+        "tiny",
+        "10",
+        &["--timelapse", &frames, "--timelapse-every", "0"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--timelapse-every"));
     std::fs::remove_dir_all(&dir).ok();
 }
