@@ -205,6 +205,12 @@ impl Mnist {
         );
         (images, labels)
     }
+
+    /// Indices of `n` digits drawn at random with `seed` (the same seed, the same digits).
+    pub fn pick(&self, n: usize, seed: u64) -> Vec<usize> {
+        let mut rng = <StdRng as rand::SeedableRng>::seed_from_u64(seed);
+        (0..n).map(|_| rng.random_range(0..self.len())).collect()
+    }
 }
 
 /// Mean of bytes, scaled to [0, 1].

@@ -245,6 +245,51 @@ impl Session {
         latent::images_to_u8_async(generator.forward(z)).await
     }
 
+    /// D's probability that each of `images` (n × 784 bytes) is a real MNIST digit, with their
+    /// `labels` (n digits 0–9) when D is conditional (ignored otherwise): what the page's
+    /// "D's view" shows. D judges packs of consecutive digits (PacGAN): each digit gets its
+    /// pack's probability, so `n` must be a multiple of the pack.
+    pub async fn discriminate(&self, images: &[u8], labels: &[u8]) -> Result<Vec<f32>> {
+        let gan = &self.trainer.gan;
+        let n = images.len() / crate::IMAGE_PIXELS;
+        if n == 0 || images.len() != n * crate::IMAGE_PIXELS || !n.is_multiple_of(gan.pack) {
+            return Err(Error::Config(format!(
+                "{} bytes are not a whole number of packs of {} digits of 784 pixels",
+                images.len(),
+                gan.pack
+            )));
+        }
+        if gan.classes > 0
+            && (labels.len() != n || labels.iter().any(|&l| l as usize >= gan.classes))
+        {
+            return Err(Error::Config(format!(
+                "a conditional D needs one label 0–{} per digit: {n} digits, {} labels",
+                gan.classes - 1,
+                labels.len()
+            )));
+        }
+        let d = self.trainer.discriminator().valid();
+        let labels = (gan.classes > 0).then(|| latent::one_hot(labels, gan.classes, &self.device));
+        let logits = d.forward(judge::digits_tensor(images, &self.device), labels);
+        let probs = burn::tensor::activation::sigmoid(logits)
+            .into_data_async()
+            .await
+            .map_err(|e| Error::Device(e.to_string()))?
+            .try_into_vec::<f32>()
+            .map_err(|e| Error::Device(format!("{e:?}")))?;
+        Ok(probs
+            .iter()
+            .flat_map(|&p| std::iter::repeat_n(p, gan.pack))
+            .collect())
+    }
+
+    /// The training digits, for showing real ones beside generated ones.
+    pub fn data(&self) -> Result<&Mnist> {
+        self.data
+            .as_ref()
+            .ok_or_else(|| Error::State("no training digits loaded".into()))
+    }
+
     /// Loads the digit judge (`judge.ganvas`) that [`Session::score`] uses, and returns what
     /// real MNIST scores with it.
     pub fn load_judge(&mut self, bytes: &[u8]) -> Result<&Reference> {

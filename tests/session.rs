@@ -193,3 +193,34 @@ fn training_speed_is_measured_with_the_first_step_apart() {
         "{speed:?}"
     );
 }
+
+#[test]
+fn d_gives_each_digit_a_probability_of_its_pack_and_bad_requests_say_why() {
+    let data = common::mnist_train();
+    let real = &data.images()[..4 * 784];
+    // Standard D judges pairs: the two digits of a pair share one probability.
+    let s = session(Preset::Standard, Recipe::Classic, 1);
+    let p = block_on(s.discriminate(real, &[])).unwrap();
+    assert_eq!(p.len(), 4);
+    assert!(p.iter().all(|p| (0.0..=1.0).contains(p)), "{p:?}");
+    assert_eq!((p[0], p[2]), (p[1], p[3]));
+    let e = block_on(s.discriminate(&real[..3 * 784], &[])).unwrap_err();
+    assert_eq!(e.kind(), "config", "{e}");
+    // A conditional D needs each digit's label; with them it learns to tell real from fake.
+    let mut c = session(Preset::Conditional, Recipe::Fast, 1);
+    let e = block_on(c.discriminate(real, &[])).unwrap_err();
+    assert!(e.to_string().contains("label"), "{e}");
+    run(&mut c, 200, 50);
+    let labels: Vec<u8> = (0..64).map(|i| data.label(i)).collect();
+    let real_p = block_on(c.discriminate(&data.images()[..64 * 784], &labels)).unwrap();
+    let fake = block_on(c.generate(&c.latents(64, 3))).unwrap();
+    let fake_labels: Vec<u8> = (0..64).map(|i| (i % 10) as u8).collect();
+    let fake_p = block_on(c.discriminate(&fake, &fake_labels)).unwrap();
+    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
+    assert!(
+        mean(&real_p) > mean(&fake_p),
+        "{} vs {}",
+        mean(&real_p),
+        mean(&fake_p)
+    );
+}

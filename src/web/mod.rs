@@ -10,10 +10,11 @@ use crate::data::Mnist;
 use crate::defaults::{self, PageDefaults};
 use crate::error::Error;
 use crate::model::Preset;
+use crate::nearest;
 use crate::session::Session;
 use crate::train::{Recipe, TrainConfig};
 use crate::weights;
-use types::{BackendInfo, JsScored, JudgeReference, Memory, Options, Settings};
+use types::{BackendInfo, Digits, JsScored, JudgeReference, Memory, Options, Settings};
 use types::{js_err, to_js};
 use wasm_bindgen::prelude::*;
 
@@ -227,6 +228,44 @@ impl Ganvas {
     /// `n` digits from the latent vectors of `seed` (the same as `ganvas sample --seed`).
     pub async fn sample(&self, n: usize, seed_value: f64) -> JsResult<Vec<u8>> {
         self.generate(self.latents(n, seed_value)).await
+    }
+
+    /// Digits D judges together (PacGAN): `discriminate` gives each digit its pack's probability.
+    pub fn pack(&self) -> usize {
+        self.session.trainer().gan.pack
+    }
+
+    /// D's probability "real" for each of `pixels` (n × 784 bytes, n a multiple of `pack()`),
+    /// with their `labels` (0–9, one per digit) when conditional: the page's "D's view".
+    pub async fn discriminate(&self, pixels: Vec<u8>, labels: Vec<u8>) -> JsResult<Vec<f32>> {
+        self.session
+            .discriminate(&pixels, &labels)
+            .await
+            .map_err(js_err)
+    }
+
+    /// `n` training digits drawn with `seed` (needs `setData`).
+    #[wasm_bindgen(js_name = realDigits, unchecked_return_type = "Digits")]
+    pub fn real_digits(&self, n: usize, seed_value: f64) -> JsResult<JsValue> {
+        let data = self.session.data().map_err(js_err)?;
+        to_js(&Digits::of(data, data.pick(n, seed(seed_value)), None))
+    }
+
+    /// The `k` training digits nearest to `pixels` (one digit, 784 bytes) in pixel space,
+    /// nearest first, with their distances (needs `setData`): is the GAN copying?
+    #[wasm_bindgen(unchecked_return_type = "Digits")]
+    pub fn nearest(&self, pixels: Vec<u8>, k: usize) -> JsResult<JsValue> {
+        if pixels.len() != crate::IMAGE_PIXELS || !(1..=100).contains(&k) {
+            return Err(js_err(Error::Config(format!(
+                "nearest takes one digit of 784 bytes and k in 1–100, not {} bytes and k = {k}",
+                pixels.len()
+            ))));
+        }
+        let data = self.session.data().map_err(js_err)?;
+        let found = nearest::nearest(&pixels, data, k);
+        let distances = found.iter().map(|n| n.distance).collect();
+        let indices = found.iter().map(|n| n.index).collect();
+        to_js(&Digits::of(data, indices, Some(distances)))
     }
 
     /// The generator inputs of `seed`, `n × latent()` values, for `generate`: the same vectors

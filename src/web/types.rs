@@ -57,6 +57,9 @@ export interface JudgeReference {
   baselines: Score[];
 }
 export interface Settings { batchSize: number; lrG: number; lrD: number; realLabel: number; ema: number; view: View; }
+/** MNIST training digits: their indices, labels 0–9 and pixels (784 bytes each), and for
+ * `nearest` their distance to the query (Euclidean, pixels in [0, 1]). */
+export interface Digits { indices: number[]; labels: number[]; pixels: number[]; distances: number[] | null; }
 export interface Memory { wasmBytes: number; deviceBytesInUse: number | null; deviceBytesReserved: number | null; }
 export interface RecipeInfo { name: string; description: string; batchSize: number; lrG: number; lrD: number; }
 /** Every default the page starts from (src/defaults.rs). */
@@ -223,4 +226,33 @@ pub fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| js_err(Error::Device(format!("result not convertible to JS: {e}"))))
+}
+
+/// Training digits as `Ganvas.realDigits` and `Ganvas.nearest` return them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Digits {
+    /// Indices in the training set.
+    pub indices: Vec<usize>,
+    /// Their labels 0–9.
+    pub labels: Vec<u8>,
+    /// Their pixels, 784 bytes each.
+    pub pixels: Vec<u8>,
+    /// Distance to the query (`nearest` only).
+    pub distances: Option<Vec<f32>>,
+}
+
+impl Digits {
+    /// The training digits at `indices`.
+    pub fn of(data: &crate::data::Mnist, indices: Vec<usize>, distances: Option<Vec<f32>>) -> Self {
+        Self {
+            labels: indices.iter().map(|&i| data.label(i)).collect(),
+            pixels: indices
+                .iter()
+                .flat_map(|&i| data.image(i))
+                .copied()
+                .collect(),
+            indices,
+            distances,
+        }
+    }
 }
