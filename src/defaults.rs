@@ -7,8 +7,8 @@ use crate::train::Recipe;
 use serde::Serialize;
 
 /// Network the page's "Train from scratch" trains unless the visitor picked another: the
-/// conditional net, measured to draw readable digits soonest (BENCHMARKS.md).
-pub const SCRATCH_PRESET: Preset = Preset::Conditional;
+/// tiny conditional net, measured to draw readable digits soonest (BENCHMARKS.md).
+pub const SCRATCH_PRESET: Preset = Preset::TinyConditional;
 /// Training settings of "Train from scratch".
 pub const SCRATCH_RECIPE: Recipe = Recipe::Fast;
 /// Network the page opens with (it has shipped weights) and the CLI trains without `--preset`.

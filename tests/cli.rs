@@ -136,7 +136,8 @@ fn bad_weights_give_an_error_not_a_panic() {
     let o = ganvas(&["train", "--preset", "huge", "--iters", "1"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("invalid value 'huge'") && err.contains("tiny, standard, conditional"),
+        err.contains("invalid value 'huge'")
+            && err.contains("tiny, standard, tiny-conditional, conditional"),
         "{err}"
     );
     let o = ganvas(&["sample", "--weights", "w", "--out", "o", "--backend", "tpu"]);
@@ -309,13 +310,13 @@ fn eval_of_a_conditional_generator_says_how_often_each_asked_digit_is_read_as_as
     let root = common::root();
     let arg = |p: &str| root.join(p).display().to_string();
     let dir = tmp("eval-conditional");
-    let o = train(&dir, "conditional", "300", &["--recipe", "fast"]);
+    let o = train(&dir, "tiny-conditional", "300", &["--recipe", "fast"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let json = tmp("eval-conditional.json");
     let o = ganvas(&[
         "eval",
         "--weights",
-        &format!("{dir}/conditional.ganvas"),
+        &format!("{dir}/tiny-conditional.ganvas"),
         "--judge",
         &arg("weights/judge.ganvas"),
         "--data",
@@ -396,20 +397,17 @@ fn bad_data_and_bad_checkpoints_give_an_error_not_a_panic() {
     }
 }
 
-/// `sample --digit D` on a conditional generator draws that digit (as the judge reads it), the
-/// same digits for the same seed; on an unconditional file, or out of 0–9, a clear error.
+/// `sample --digit D` on the shipped conditional generator draws that digit (as the judge reads
+/// it), the same digits for the same seed; on an unconditional file, or out of 0–9, a clear error.
 #[test]
 fn sample_digit_draws_the_asked_digit_from_a_conditional_generator() {
     let root = common::root();
     let dir = tmp("cond");
-    let o = train(
-        &dir,
-        "conditional",
-        "1000",
-        &["--recipe", "fast", "--checkpoint-every", "0"],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let weights = format!("{dir}/conditional.ganvas");
+    std::fs::create_dir_all(&dir).unwrap();
+    let weights = root
+        .join("weights/conditional.ganvas")
+        .display()
+        .to_string();
     let device = common::cpu();
     let (judge, _) = ganvas::judge::load_judge(
         &std::fs::read(root.join("weights/judge.ganvas")).unwrap(),
@@ -441,7 +439,8 @@ fn sample_digit_draws_the_asked_digit_from_a_conditional_generator() {
             .unwrap()
             .predictions();
         let asked = read.iter().filter(|&&p| p == digit as usize).count();
-        assert!(asked >= 60, "the judge reads {digit} in {asked} of 100");
+        // Shipped to be read as asked ≥ 97% of the time (weights/README.md).
+        assert!(asked >= 95, "the judge reads {digit} in {asked} of 100");
         assert!(ganvas(&args).status.success());
         assert_eq!(
             std::fs::read(&out).unwrap(),

@@ -41,16 +41,18 @@ fn every_layer_has_the_preset_shape() {
             vec![2 * 784, 1024, 512, 256, 1], // D judges pairs of digits
         ),
     ];
-    let conditional = Preset::Conditional.config();
     // Told the digit: a one-hot label beside z; D projects it onto its last features (a
     // 10×256 matrix, no bias, after the layers).
-    assert_eq!(
-        shapes(&conditional.init_generator(1, &device)),
-        expected(&[110, 256, 784])
-    );
-    let mut d = expected(&[784, 256, 1]);
-    d.push(vec![10, 256]);
-    assert_eq!(shapes(&conditional.init_discriminator(1, &device)), d);
+    for (preset, g) in [
+        (Preset::TinyConditional, vec![110, 256, 784]),
+        (Preset::Conditional, vec![110, 256, 512, 784]),
+    ] {
+        let config = preset.config();
+        assert_eq!(shapes(&config.init_generator(1, &device)), expected(&g));
+        let mut d = expected(&[784, 256, 1]);
+        d.push(vec![10, 256]);
+        assert_eq!(shapes(&config.init_discriminator(1, &device)), d);
+    }
     for (preset, g, d) in cases {
         let config = preset.config();
         assert_eq!(
@@ -116,13 +118,16 @@ fn presets_parse_and_describe() {
         "G 100→256→512→1024→784, D 1568→1024→512→256→1 on packs of 2 (standard)"
     );
     assert_eq!(
-        Preset::Conditional.config().describe(),
-        "G 100+10→256→784, D 784→256→1, labels projected onto D's last layer (conditional)"
+        Preset::TinyConditional.config().describe(),
+        "G 100+10→256→784, D 784→256→1, labels projected onto D's last layer (tiny-conditional)"
     );
     assert_eq!(
-        "conditional".parse::<Preset>().unwrap(),
-        Preset::Conditional
+        Preset::Conditional.config().describe(),
+        "G 100+10→256→512→784, D 784→256→1, labels projected onto D's last layer (conditional)"
     );
+    for preset in Preset::ALL {
+        assert_eq!(preset.name().parse::<Preset>().unwrap(), preset);
+    }
     assert!(GanConfig::new(vec![0], vec![4]).validate().is_err());
     assert!(Preset::Tiny.config().with_classes(3).validate().is_err());
     assert!(Preset::Tiny.config().with_pack(9).validate().is_err());

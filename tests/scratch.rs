@@ -92,7 +92,7 @@ fn the_cli_trains_the_same_run_as_the_page_s_core() {
     let stats = dir.join("stats.jsonl");
     std::fs::create_dir_all(&dir).unwrap();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_ganvas"))
-        .args(["train", "--preset", "conditional", "--recipe", "fast"])
+        .args(["train", "--preset", "tiny-conditional", "--recipe", "fast"])
         .args([
             "--iters",
             "30",
@@ -113,7 +113,7 @@ fn the_cli_trains_the_same_run_as_the_page_s_core() {
         .unwrap();
     assert!(status.success());
     let cli = weights::load_checkpoint(
-        &std::fs::read(dir.join("conditional.ckpt")).unwrap(),
+        &std::fs::read(dir.join("tiny-conditional.ckpt")).unwrap(),
         &common::cpu(),
     )
     .unwrap();
@@ -140,7 +140,7 @@ fn the_cli_trains_the_same_run_as_the_page_s_core() {
     assert_eq!(cli_steps.len(), 30);
     assert_eq!(cli_steps, page_steps, "the same losses at every step");
     assert_eq!(cli.config, Recipe::Fast.config());
-    assert_eq!(cli.gan, Preset::Conditional.config());
+    assert_eq!(cli.gan, Preset::TinyConditional.config());
     assert_eq!(
         cli.sampler().sample(20, 3).into_data(),
         page.trainer().sampler().sample(20, 3).into_data()

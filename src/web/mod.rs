@@ -119,7 +119,8 @@ impl Ganvas {
         defaults::grid_cols(self.classes())
     }
 
-    /// The network preset ("tiny", "conditional", "standard"; "custom" for another shape).
+    /// The network preset ("tiny", "tiny-conditional", "conditional", "standard"; "custom" for
+    /// another shape).
     pub fn preset(&self) -> String {
         self.session.preset().map_or("custom", Preset::name).into()
     }
@@ -248,7 +249,7 @@ impl Ganvas {
     #[wasm_bindgen(js_name = realDigits, unchecked_return_type = "Digits")]
     pub fn real_digits(&self, n: usize, seed_value: f64) -> JsResult<JsValue> {
         let data = self.session.data().map_err(js_err)?;
-        to_js(&Digits::of(data, data.pick(n, seed(seed_value)), None))
+        Digits::of(data, &data.pick(n, seed(seed_value)), None).to_js()
     }
 
     /// The `k` training digits nearest to `pixels` (one digit, 784 bytes) in pixel space,
@@ -264,8 +265,8 @@ impl Ganvas {
         let data = self.session.data().map_err(js_err)?;
         let found = nearest::nearest(&pixels, data, k);
         let distances = found.iter().map(|n| n.distance).collect();
-        let indices = found.iter().map(|n| n.index).collect();
-        to_js(&Digits::of(data, indices, Some(distances)))
+        let indices: Vec<usize> = found.iter().map(|n| n.index).collect();
+        Digits::of(data, &indices, Some(distances)).to_js()
     }
 
     /// The generator inputs of `seed`, `n × latent()` values, for `generate`: the same vectors

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** A network preset. */
-export type Preset = "tiny" | "conditional" | "standard";
+export type Preset = "tiny" | "tiny-conditional" | "conditional" | "standard";
 /** What `backend` may ask for: "auto" trains on whichever of WebGPU (a hardware adapter) and the CPU it measures faster. */
 export type BackendChoice = "auto" | "webgpu" | "cpu" | "flex";
 /** Which generator the digits come from. */
@@ -59,7 +59,7 @@ export interface JudgeReference {
 export interface Settings { batchSize: number; lrG: number; lrD: number; realLabel: number; ema: number; view: View; }
 /** MNIST training digits: their indices, labels 0–9 and pixels (784 bytes each), and for
  * `nearest` their distance to the query (Euclidean, pixels in [0, 1]). */
-export interface Digits { indices: number[]; labels: number[]; pixels: number[]; distances: number[] | null; }
+export interface Digits { indices: Uint32Array; labels: Uint8Array; pixels: Uint8Array; distances: Float32Array | null; }
 export interface Memory { wasmBytes: number; deviceBytesInUse: number | null; deviceBytesReserved: number | null; }
 export interface RecipeInfo { name: string; description: string; batchSize: number; lrG: number; lrD: number; }
 /** Every default the page starts from (src/defaults.rs). */
@@ -228,11 +228,11 @@ pub fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
         .map_err(|e| js_err(Error::Device(format!("result not convertible to JS: {e}"))))
 }
 
-/// Training digits as `Ganvas.realDigits` and `Ganvas.nearest` return them.
-#[derive(Debug, Clone, Serialize)]
+/// Training digits as `Ganvas.realDigits` and `Ganvas.nearest` return them: typed arrays,
+/// not serde's arrays of numbers (a JS number per pixel made 8 digits take seconds).
 pub struct Digits {
     /// Indices in the training set.
-    pub indices: Vec<usize>,
+    pub indices: Vec<u32>,
     /// Their labels 0–9.
     pub labels: Vec<u8>,
     /// Their pixels, 784 bytes each.
@@ -243,7 +243,7 @@ pub struct Digits {
 
 impl Digits {
     /// The training digits at `indices`.
-    pub fn of(data: &crate::data::Mnist, indices: Vec<usize>, distances: Option<Vec<f32>>) -> Self {
+    pub fn of(data: &crate::data::Mnist, indices: &[usize], distances: Option<Vec<f32>>) -> Self {
         Self {
             labels: indices.iter().map(|&i| data.label(i)).collect(),
             pixels: indices
@@ -251,8 +251,26 @@ impl Digits {
                 .flat_map(|&i| data.image(i))
                 .copied()
                 .collect(),
-            indices,
+            indices: indices.iter().map(|&i| i as u32).collect(),
             distances,
         }
+    }
+
+    /// As the `Digits` object `ganvas.d.ts` declares.
+    pub fn to_js(&self) -> Result<JsValue, JsValue> {
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| Reflect::set(&object, &key.into(), &value);
+        set(
+            "indices",
+            js_sys::Uint32Array::from(&self.indices[..]).into(),
+        )?;
+        set("labels", js_sys::Uint8Array::from(&self.labels[..]).into())?;
+        set("pixels", js_sys::Uint8Array::from(&self.pixels[..]).into())?;
+        let distances = match &self.distances {
+            Some(d) => js_sys::Float32Array::from(&d[..]).into(),
+            None => JsValue::NULL,
+        };
+        set("distances", distances)?;
+        Ok(object.into())
     }
 }
