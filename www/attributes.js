@@ -5,24 +5,35 @@
 // default used, never thrown. The element class mixes this in: `withAttributes(HTMLElement)`;
 // it must have `fail(error, during)`.
 
-/** A whole number ≥ 0 from an attribute, null when absent; throws the reason when malformed. */
-function steps(el, name) {
+/** A whole number ≥ `min` from an attribute, null when absent; throws the reason when malformed. */
+function steps(el, name, min = 0) {
   const v = el.getAttribute(name);
   if (v == null || v === '') return null;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name}="${v}" is not a whole number ≥ 0; the default is used`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name}="${v}" is not a whole number ≥ ${min}; the default is used`);
+  return n;
+}
+
+/** A number > 0 from an attribute (a learning rate), null when absent; throws the reason when malformed. */
+function positive(el, name) {
+  const v = el.getAttribute(name);
+  if (v == null || v === '') return null;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}="${v}" is not a number > 0; the recipe's is used`);
   return n;
 }
 
 /** Changing one of these starts a new model, as the selects do. */
-const MODEL_ATTRS = ['preset', 'backend', 'seed', 'weights', 'base', 'crossorigin'];
+const MODEL_ATTRS = ['preset', 'backend', 'seed', 'recipe', 'weights', 'base', 'crossorigin'];
+/** The training settings: a change applies to the model from its next step, as the inputs do. */
+export const SETTINGS_ATTRS = ['lr-g', 'lr-d', 'batch'];
 
 // The element's own folder (this module sits beside ganvas-demo.js): where pkg/ and data/ are
 // unless `base` says otherwise, so that the element works from any folder, origin or CDN path.
 const HOME = new URL('./', import.meta.url).href;
 
 export const withAttributes = (Base) => class extends Base {
-  static observedAttributes = ['mode', ...MODEL_ATTRS, 'score-every', 'checkpoint-every', 'background'];
+  static observedAttributes = ['mode', ...MODEL_ATTRS, ...SETTINGS_ATTRS, 'pause-at', 'stop-at', 'score-every', 'checkpoint-every', 'timelapse-every', 'background', 'digit'];
 
   get mode() { return this.getAttribute('mode') === 'explore' ? 'explore' : 'train'; }
   set mode(v) { this.setAttribute('mode', v); }
@@ -32,6 +43,18 @@ export const withAttributes = (Base) => class extends Base {
   set backend(v) { this.reflect('backend', v); }
   get seed() { const v = this.getAttribute('seed'); return v == null || v === '' ? null : Number(v); }
   set seed(v) { this.reflect('seed', v); }
+  /** A recipe of the crate ("fast", "classic"); an unknown one is reported once the model starts. */
+  get recipe() { return this.getAttribute('recipe') || null; }
+  set recipe(v) { this.reflect('recipe', v); }
+  get lrG() { return this.checked(() => positive(this, 'lr-g')); }
+  set lrG(v) { this.reflect('lr-g', v); }
+  get lrD() { return this.checked(() => positive(this, 'lr-d')); }
+  set lrD(v) { this.reflect('lr-d', v); }
+  get batch() { return this.checked(() => steps(this, 'batch', 1)); }
+  set batch(v) { this.reflect('batch', v); }
+  /** The step training pauses at: `pause-at`, else its synonym `stop-at` (null: none). */
+  get pauseAt() { return this.stepsAttr(this.hasAttribute('pause-at') ? 'pause-at' : 'stop-at'); }
+  set pauseAt(v) { this.reflect('pause-at', v); }
   get weights() { return this.getAttribute('weights'); }
   set weights(v) { this.reflect('weights', v); }
   get base() { return this.getAttribute('base'); }
@@ -46,6 +69,18 @@ export const withAttributes = (Base) => class extends Base {
   set scoreEvery(v) { this.reflect('score-every', v); }
   get checkpointEvery() { return this.stepsAttr('checkpoint-every'); }
   set checkpointEvery(v) { this.reflect('checkpoint-every', v); }
+  /** The digit a conditional model's grid draws in every cell (0–9); null: all, rows of 0–9. */
+  get digit() {
+    return this.checked(() => {
+      const v = this.getAttribute('digit');
+      if (v == null || v === '' || v === 'all') return null;
+      if (!/^[0-9]$/.test(v)) throw new Error(`digit="${v}" is not a digit 0–9; the grid shows all digits`);
+      return Number(v);
+    });
+  }
+  set digit(v) { this.reflect('digit', v); }
+  get timelapseEvery() { return this.stepsAttr('timelapse-every'); }
+  set timelapseEvery(v) { this.reflect('timelapse-every', v); }
   get background() {
     const v = this.getAttribute('background');
     return ['pause', 'throttle', 'run'].includes(v) ? v : 'pause';
@@ -55,8 +90,16 @@ export const withAttributes = (Base) => class extends Base {
   reflect(name, v) { if (v == null) this.removeAttribute(name); else this.setAttribute(name, String(v)); }
 
   /** A step-count attribute; a malformed one is reported and the default used. */
-  stepsAttr(name) {
-    try { return steps(this, name); } catch (e) { this.fail(e, 'attribute'); return null; }
+  stepsAttr(name) { return this.checked(() => steps(this, name)); }
+
+  /** `read()`'s value, or null (the default) when it throws: the reason is reported. */
+  checked(read) {
+    try { return read(); } catch (e) { this.fail(e, 'attribute'); return null; }
+  }
+
+  /** The settings attributes as the worker's `settings` takes them (absent ones undefined). */
+  settingsAttrs() {
+    return { batchSize: this.batch ?? undefined, lrG: this.lrG ?? undefined, lrD: this.lrD ?? undefined };
   }
 
   /** The seed to start with (undefined: the crate's); a malformed one is reported. */

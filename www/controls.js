@@ -18,6 +18,8 @@ export function wireControls(el, $) {
   on('.score-every', 'change', () => { el.scoreEvery = $('.score-every').value; });
   const settings = () => el.applySettings({ batchSize: Number($('.batch').value), lrG: Number($('.lr-g').value), lrD: Number($('.lr-d').value) });
   for (const sel of ['.batch', '.lr-g', '.lr-d']) on(sel, 'change', settings);
+  on('.copy-link', 'click', () => el.copyLink());
+  on('.link', 'focus', () => $('.link').select()); // one click takes the whole link
   on('.download', 'click', () => el.saveWeights().then(download, (e) => e.kind === 'replaced' || el.fail(e, 'saveWeights')));
   on('.upload-input', 'change', async (e) => {
     const input = e.target, file = input.files[0];

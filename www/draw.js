@@ -3,23 +3,26 @@
 
 const SIDE = 28;
 
-/** Draws `n` digits (n×784 bytes, 0 = background) in a grid `cols` wide, white ink on near-black. */
-export function drawDigits(canvas, pixels, cols) {
-  const n = pixels.length / (SIDE * SIDE);
+/**
+ * Draws `n` digits (n×784 bytes, 0 = background) in a grid `cols` wide, white ink on near-black;
+ * `side`: the digits' side in pixels (14: the timelapse's downscaled frames).
+ */
+export function drawDigits(canvas, pixels, cols, side = SIDE) {
+  const n = pixels.length / (side * side);
   const rows = Math.ceil(n / cols);
-  if (canvas.width !== cols * SIDE || canvas.height !== rows * SIDE) {
-    canvas.width = cols * SIDE;
-    canvas.height = rows * SIDE;
+  if (canvas.width !== cols * side || canvas.height !== rows * side) {
+    canvas.width = cols * side;
+    canvas.height = rows * side;
   }
   const ctx = canvas.getContext('2d');
-  const image = ctx.createImageData(cols * SIDE, rows * SIDE);
+  const image = ctx.createImageData(cols * side, rows * side);
   const out = image.data;
   for (let i = 0; i < n; i++) {
-    const ox = (i % cols) * SIDE, oy = Math.floor(i / cols) * SIDE;
-    for (let y = 0; y < SIDE; y++) {
-      for (let x = 0; x < SIDE; x++) {
-        const v = pixels[i * SIDE * SIDE + y * SIDE + x];
-        const o = ((oy + y) * cols * SIDE + ox + x) * 4;
+    const ox = (i % cols) * side, oy = Math.floor(i / cols) * side;
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const v = pixels[i * side * side + y * side + x];
+        const o = ((oy + y) * cols * side + ox + x) * 4;
         out[o] = 16 + (v * 239) / 255; out[o + 1] = 18 + (v * 237) / 255; out[o + 2] = 27 + (v * 228) / 255; out[o + 3] = 255;
       }
     }

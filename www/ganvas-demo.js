@@ -5,7 +5,10 @@
 // a crash calls for) and rescue.js (doing it; a divergence too), runs.js (checkpoints kept and
 // saved, a saved run resumed), grid.js (the grid's drawing loop), explore.js, charts.js,
 // panel.js (the caption and settings read-outs), status.js, controls.js (the panel's buttons
-// and inputs), background.js (training in a hidden tab), template.js.
+// and inputs), background.js (training in a hidden tab), timelapse.js (the grid's past, under
+// it), picker.js (a conditional model's digit picker), dview.js (D's view: how real D finds
+// real and generated digits), nearest.js (the explored digit's nearest training digits),
+// template.js.
 //
 // Attributes (each also a property; read after connection too):
 //   mode="train|explore"        train: the whole demo; explore: the grid and latent sliders only
@@ -13,6 +16,15 @@
 //   backend="auto|webgpu|cpu"   auto: starts on the CPU, then times training on the CPU and on
 //                               WebGPU (a hardware adapter) and trains on the faster
 //   seed="0"                    seed of fresh weights
+//   recipe="fast|classic"       the crate's training recipe fresh weights start with (default:
+//                               the crate's); an unknown one is reported and the default used
+//   lr-g="0.003" lr-d="0.003"   learning rates of G and D (numbers > 0; default: the recipe's)
+//   batch="64"                  batch size (whole number ≥ 1; default: the recipe's); a value the
+//                               crate refuses (e.g. an odd batch for standard's pairs) is reported
+//   pause-at="800"              training pauses at this step exactly (`stop-at` is a synonym;
+//                               `pause-at` wins if both are set). A stop already passed is
+//                               passed: Train at or after it trains on. Changing it while
+//                               training moves the stop of the running loop.
 //   weights="url|none"          weights to open with (default: the preset's shipped ones); from
 //                               another origin only with `crossorigin` (refused without it)
 //   crossorigin="anonymous|use-credentials"  allows cross-origin `weights` (fetched with CORS;
@@ -21,9 +33,18 @@
 //                               data/ (MNIST) (default: this module's own folder)
 //   score-every="N"             steps between quality scores, 0 = off (default: the crate's)
 //   checkpoint-every="N"        steps between saved checkpoints, 0 = no saving (default: the crate's)
+//   timelapse-every="N"         steps between timelapse frames at the start of a run, 0 = off
+//                               (default 50); the interval doubles each time 120 frames are thinned
 //   background="pause|throttle|run"  what training does in a hidden tab (default: pause)
-// Changing preset, backend, seed, weights, base or crossorigin starts a new model, as the
-// selects do. Served from another origin (a CDN), the element starts its worker through a
+//   digit="0"…"9"               a conditional model's grid draws this digit in every cell, each
+//                               from its own z (absent or "all": rows of 0–9); the picker under
+//                               the grid sets it. Ignored for an unconditional model (no picker)
+// Changing preset, backend, seed, recipe, weights, base or crossorigin starts a new model, as
+// the selects do; changing lr-g, lr-d or batch applies from the next step, as the inputs do.
+// A run (what a link from runLink() or Copy link trains: share.js, index.html's hash) is fresh
+// weights (weights="none") of `preset` from `seed` with `recipe`, then lr-g, lr-d and batch, on
+// `backend`: on the CPU backend the same run gives the same losses bit for bit, however the
+// worker splits it into chunks. Served from another origin (a CDN), the element starts its worker through a
 // `blob:` URL (spawn.js): the page's CSP then needs `worker-src blob: <that origin>` (README,
 // "Embed ganvas in your page").
 //
@@ -38,31 +59,54 @@
 //   device-lost {reason, message, step}: the GPU is gone; training goes on on the CPU from `step`
 //   crashed     {message, during, step}: the wasm module trapped; restarted from `step` (or stopped)
 //   error       {message, during, kind}: something failed; the model is as it was
+//   dview       {step, pack, real: [p…], fake: [p…]}: D's view was updated (train mode, after a
+//               grid redraw while training, at most once a second): D's probability "real" of 8
+//               fixed real training digits and of 8 digits of the shown generator from fixed
+//               latents; with pack > 1 (standard: D judges pairs) each pack's digits share theirs
+//   nearest     {distances, labels, indices}: the explored digit's 3 nearest MNIST training
+//               digits (Euclidean pixel distance, pixels in [0, 1]; nearest first), looked up
+//               200 ms after the zoomed digit last changed; the first loads MNIST (9.7 MB)
 //
 // Methods: train(), pause(), stepOnce(), trainFromScratch(), loadWeights(bytes) (a .ganvas
 // file's bytes; refused with an `error` event if bad), saveWeights() (→ a promise of {bytes,
 // preset, step}), redraw() (→ a promise: the grid and explore view drawn anew), memory() (→ a
-// promise of {wasmBytes, deviceBytesInUse?, deviceBytesReserved?}). The other methods
-// controls.js calls (choose, setView, applySettings, exploreDigit) are not part of the API.
+// promise of {wasmBytes, deviceBytesInUse?, deviceBytesReserved?}), timelapse() (→ {steps (the
+// frames' steps, from the model's first grid to now), every (steps between frames now), bytes
+// (pixel bytes held)}), contactSheet() (→ a promise of a PNG Blob: up to 16 frames, labelled),
+// timelapseVideo() (→ a promise of a WebM Blob, recorded in real time: about 1 s + frames / 8
+// fps, 11 s at most; rejects where the browser cannot record WebM), runLink() (→ a URL: this
+// page's address with this run in its hash, as share.js writes it, pause-at its step; for
+// loaded weights, fresh ones with the current settings and no stop; null before a model; a
+// page trains it when it calls share.js's followHash(el), as index.html does). The other methods
+// controls.js calls (choose, setView, applySettings, copyLink, exploreDigit) are not part of the API.
 // `state`: a frozen snapshot for tests and embedders: {ready (the ready event's detail, or
 // null until the current model's first grid), step, running, pausedAt (step where the last
-// training loop stopped), preset, backend, view, settings, history ([{step, dLoss, ...}]),
+// training loop stopped), preset, backend, view, settings, run ({seed, recipe, changedAt?}:
+// the seeded fresh run the model is, changedAt the step its settings were first changed at
+// after step 0; null for loaded weights), history ([{step, dLoss, ...}]),
 // scores, scoreCost, lastCheckpoint ({step, why, ms, bytes, saved, error} or null),
-// recoveryStep (the checkpoint a recovery would resume from), pendingRequests}.
-import { withAttributes } from './attributes.js';
+// recoveryStep (the checkpoint a recovery would resume from), pendingRequests, digit (the
+// digit the grid's cells ask for, null: all), gridLabels (each grid cell's label, read from the
+// inputs the grid draws; null for an unconditional model)}.
+import { SETTINGS_ATTRS, withAttributes } from './attributes.js';
 import { Background } from './background.js';
 import { LossChart, QualityMeter } from './charts.js';
 import { wireControls } from './controls.js';
+import { DView } from './dview.js';
 import { ExploreView } from './explore.js';
 import { GridView } from './grid.js';
+import { NearestView } from './nearest.js';
 import { Panel } from './panel.js';
+import { DigitPicker, labelsOf, relabel } from './picker.js';
 import { Recovery } from './recovery.js';
 import { quiet, RpcClient } from './rpc.js';
 import { Rescue } from './rescue.js';
 import { SavedRuns } from './runs.js';
+import { runLink } from './share.js';
 import { spawnWorker } from './spawn.js';
 import { StatusLine } from './status.js';
 import { TEMPLATE } from './template.js';
+import { TimelapseView } from './timelapse.js';
 
 export class GanvasDemo extends withAttributes(HTMLElement) {
   constructor() {
@@ -78,14 +122,29 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.panel = new Panel($);
     this.losses = new LossChart($);
     this.meter = new QualityMeter($);
-    this.explore = new ExploreView($, (z) => this.rpc.call('generate', { z }));
+    this.explore = new ExploreView($, (z) => this.rpc.call('generate', { z }), (pixels) => this.nearest.show(pixels));
+    this.timeline = new TimelapseView($, { said: (text) => this.status.message(text), failed: (e) => this.fail(e, 'timelapse') });
     this.grid = new GridView($('.grid'), {
       generate: (z) => this.rpc.call('generate', { z }),
       model: () => this.model,
       after: () => this.explore.draw(),
       failed: (e) => quiet(e) || this.fail(e, 'generate'),
+      // The timelapse is of the fixed-latent grid: not of a picked digit's (picker.js).
+      drawn: (pixels, model, z) => { if (z === (model.grid.latents ?? z)) this.timeline.capture(model.step, pixels, model.grid.cols); },
     });
     this.tab = new Background(this); // what a hidden tab does to training
+    this.picker = new DigitPicker($, (digit) => { this.digit = digit; });
+    this.shownDigit = null; // the digit every grid cell asks for (null: all), as `digit` said when last read
+    this.dview = new DView($, {
+      request: () => this.rpc.call('dview'),
+      shown: (detail) => this.dispatchEvent(new CustomEvent('dview', { detail })),
+      failed: (e) => quiet(e) || this.dview.unavailable(e.message),
+    });
+    this.nearest = new NearestView($, {
+      find: (pixels, k) => this.rpc.call('nearest', { pixels, k }),
+      found: (detail) => this.dispatchEvent(new CustomEvent('nearest', { detail })),
+      failed: (e) => quiet(e) || this.nearest.unavailable(e.message),
+    });
     this.model = null; // what the worker's init/reset/loadCheckpoint answered, step kept current
     this.generation = 0; // one per worker started: answers for an older one are dropped
     this.running = false;
@@ -96,20 +155,8 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
 
   // ---- Public API ----
 
-  /** Starts continuous training (what the Train button does). */
-  train() {
-    if (this.running) return;
-    this.setRunning(true);
-    this.pausedAt = null;
-    this.runs.withdraw(); // training this model: the offer to resume another is stale
-    const token = (this.trainToken = {});
-    this.rpc.call('train').then(({ step }) => {
-      // Only the loop of the latest Train: an older one's late answer must not stop this one.
-      if (token !== this.trainToken) return;
-      this.setRunning(false);
-      this.pausedAt = step;
-    }, (e) => { if (token === this.trainToken && !quiet(e)) this.fail(e, 'train'); });
-  }
+  /** Starts continuous training (what the Train button does); it pauses at `pause-at` if that lies ahead. */
+  train() { this.trainFrom(this.model?.step ?? 0); }
 
   /** Pauses training. */
   pause() { this.setRunning(false); this.rpc.call('pause').catch(() => {}); }
@@ -120,8 +167,20 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   /** `{wasmBytes, deviceBytesInUse?, deviceBytesReserved?}` from the worker. */
   memory() { return this.rpc.call('memory'); }
 
+  /** A link (this page's URL, the run in its hash: share.js) that trains this run again; null before a model. */
+  runLink() { return this.linkedRun()?.link ?? null; }
+
   /** Redraws the grid and the explore view; resolves once a draw begun after the call is done. */
   redraw() { return this.grid.redraw(); }
+
+  /** `{steps, every, bytes}`: the timelapse's frames (their steps), interval and pixel bytes. */
+  timelapse() { return this.timeline.summary(); }
+
+  /** → a PNG Blob: up to 16 frames of the timelapse, evenly spread, each labelled with its step. */
+  contactSheet() { return this.timeline.contactSheet(); }
+
+  /** → a WebM Blob of the timelapse (recorded in real time); rejects where WebM cannot be recorded. */
+  timelapseVideo() { return this.timeline.video(); }
 
   /** A frozen snapshot of the element's state (see the header). */
   get state() {
@@ -129,10 +188,11 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     return Object.freeze({
       ready: this.readyInfo, step: m?.step ?? null, running: this.running, pausedAt: this.pausedAt,
       preset: m?.preset ?? null, backend: m?.info.backend ?? null, view: m?.settings.view ?? null,
-      settings: m ? Object.freeze({ ...m.settings }) : null,
+      settings: m ? Object.freeze({ ...m.settings }) : null, run: m?.run ? Object.freeze({ ...m.run }) : null,
       history: Object.freeze(this.losses.history.slice()), scores: Object.freeze(this.meter.scores.slice()),
       scoreCost: this.meter.cost, lastCheckpoint: this.runs.last, recoveryStep: this.recovery.step,
-      pendingRequests: this.rpc.pendingCount,
+      pendingRequests: this.rpc.pendingCount, digit: this.shownDigit,
+      gridLabels: m?.classes ? Object.freeze(labelsOf(m.grid.z, m.latent, m.classes)) : null,
     });
   }
 
@@ -145,12 +205,17 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       return;
     }
     if (name === 'background') { this.$('.background').value = this.background; return; }
+    if (name === 'digit') { this.showDigit(); if (this.model) this.redraw(); return; }
     if (!this.started || old === value) return;
     if (name === 'preset' && value) this.$('.preset').value = value;
     if (name === 'backend') this.$('.backend-select').value = this.backend;
     if (name === 'score-every') this.rpc.call('scoreEvery', { every: this.scoreEvery }).catch(() => {});
     else if (name === 'checkpoint-every') this.rpc.call('checkpointEvery', { every: this.checkpointEvery }).catch(() => {});
-    else this.restart(name);
+    else if (name === 'timelapse-every') this.timeline.setBase(this.timelapseEvery ?? this.model?.defaults.timelapseEvery ?? 0);
+    else if (SETTINGS_ATTRS.includes(name)) this.settingsChanged();
+    else if (name === 'pause-at' || name === 'stop-at') {
+      if (this.running) this.rpc.call('until', { step: (this.until = this.stopAhead(this.model?.step ?? 0)) }).catch(() => {});
+    } else this.restart(name);
   }
 
   connectedCallback() {
@@ -167,6 +232,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   disconnectedCallback() {
     this.tab.detach();
     this.started = false;
+    this.setRunning(false); // its worker goes: back on the page, it starts a new model, not training
     this.rpc.terminate();
   }
 
@@ -188,14 +254,27 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     const init = {
       backend, preset: preset ?? undefined, seed, weights, credentials: this.weightsCredentials(), checkpoint,
       base: this.baseUrl(), scoreEvery: this.scoreEvery, checkpointEvery: this.checkpointEvery,
+      recipe: this.recipe ?? undefined, settings: this.settingsAttrs(),
     };
+    void this.timelapseEvery; // read here: a malformed one is said with the opening line
     // A malformed or refused attribute read for this start: said again once the model is shown.
     this.openingNote = this.attributeNote;
     this.attributeNote = null;
     this.rpc.call('init', init).then(
-      (model) => { if (generation === this.generation) this.onModel(model, resuming); },
+      (model) => {
+        if (generation !== this.generation) return;
+        if (model.refused) this.refused(model.refused);
+        this.onModel(model, resuming);
+      },
       (e) => { if (generation === this.generation && !quiet(e)) this.fail(e, 'init'); },
     );
+  }
+
+  /** A recipe or setting attribute the crate refused at init: reported, and said with the opening line. */
+  refused(message) {
+    this.fail(Object.assign(new Error(message), { kind: 'config' }), 'attribute');
+    this.openingNote = [this.openingNote, this.attributeNote].filter(Boolean).join('. ');
+    this.attributeNote = null; // it belongs to this start, not the next
   }
 
   /** A model the user chose replaces the run: recovery must not bring the old one back, and
@@ -221,16 +300,24 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
 
   /**
    * A model is ready (init, reset or a resumed checkpoint): show it, draw it, then say so.
-   * A resumed one shows `resuming` ({note?, started, history, train?}): why and since when it
-   * resumed, the loss history up to its step, and whether training goes on.
+   * A resumed one shows `resuming` ({note?, started, history, timelapse?, run?, train?}): why and
+   * since when it resumed, the loss history and timelapse up to its step, the run it goes on
+   * (a lost GPU or a crash), and whether training goes on.
    */
   onModel(m, resuming = null) {
     const model = (this.model = { ...m });
+    model.run = m.run ?? resuming?.run ?? null; // a run resumed after a lost GPU or a crash is still that run
     this.readyInfo = null;
     this.presetPicked ??= !m.pretrained;
     this.losses.reset(m.resumed ? resuming?.history ?? [] : [], m.step);
+    // The crate's defaults (Ganvas.defaults()) unless the attribute says otherwise.
+    this.timeline.setBase(this.timelapseEvery ?? m.defaults.timelapseEvery, m.defaults.timelapseFrames);
+    this.timeline.begin(m.resumed ? resuming?.timelapse : null, m.step);
     this.meter.reset();
-    this.explore.setGrid({ z: m.grid.z, latent: m.latent, cols: m.grid.cols, rows: m.grid.rows });
+    model.grid = { ...m.grid, latents: m.grid.z }; // latents: the worker's (rows of 0–9); z: what the grid draws
+    this.explore.setGrid({ z: m.grid.z, latent: m.latent, classes: m.classes, cols: m.grid.cols, rows: m.grid.rows });
+    this.showDigit();
+    this.dview.reset(m.pack ?? 1);
     this.grid.stale(false);
     this.panel.model(m, this.running);
     this.status.backend(m.info, this.rescue.note);
@@ -282,7 +369,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.panel.speed(msg.msPerStep);
     this.panel.elapsed();
     if (msg.diverged) return; // the digits of a diverged generator are not worth drawing
-    this.redraw();
+    this.redraw().then(() => { if (this.mode === 'train') this.dview.want(); }); // D's view follows, at most once a second
     if (msg.hold > 0) this.status.message(`The discriminator learns alone for ${msg.hold} more steps, so that it can judge the loaded generator before the generator follows it.`);
     else if (this.holding) this.status.message('Both networks are training.');
     this.holding = msg.hold > 0;
@@ -326,7 +413,30 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     const preset = this.presetPicked ? this.$('.preset').value : this.model?.defaults.scratchPreset;
     this.rpc.call('reset', { preset, recipe: this.$('.recipe').value || undefined, seed: Math.floor(Math.random() * 1e9) })
       .then((m) => this.onModel(m), (e) => quiet(e) || this.fail(e, 'reset'));
-    this.train();
+    this.trainFrom(0); // the model trained is the fresh one, whatever step the old one is at
+  }
+
+  /** Training from step `from` on (train() and Train from scratch): the worker pauses at `pause-at` if it lies ahead. */
+  trainFrom(from) {
+    if (this.running) return;
+    this.setRunning(true);
+    this.pausedAt = null;
+    this.runs.withdraw(); // training this model: the offer to resume another is stale
+    const token = (this.trainToken = {});
+    this.until = this.stopAhead(from); // where the worker's loop pauses by itself (moved by a new pause-at)
+    this.rpc.call('train', { until: this.until }).then(({ step, reason }) => {
+      // Only the loop of the latest Train: an older one's late answer must not stop this one.
+      if (token !== this.trainToken) return;
+      this.setRunning(false);
+      this.pausedAt = step;
+      if (reason === 'paused' && step === this.until) this.status.message(`Paused at step ${step.toLocaleString('en')}, where this run was set to stop (pause-at); press Train to go on.`);
+    }, (e) => { if (token === this.trainToken && !quiet(e)) this.fail(e, 'train'); });
+  }
+
+  /** `pause-at` if it lies ahead of `step`, else null: a stop already passed is passed (Train trains on). */
+  stopAhead(step) {
+    const at = this.pauseAt;
+    return at != null && at > step ? at : null;
   }
 
   /** Which generator the grid shows; the meter then judges the same. */
@@ -338,11 +448,57 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   }
 
   applySettings(settings) {
-    const batch = this.model?.settings.batchSize;
+    const model = this.model, before = model?.settings;
     this.rpc.call('settings', settings).then((s) => {
       this.showSettings(s);
-      if (s.batchSize !== batch) this.chooseDevice({ again: true }); // the faster device may differ at another batch
+      if (s.batchSize !== before?.batchSize) this.chooseDevice({ again: true }); // the faster device may differ at another batch
+      // A link trains its settings from step 0: after a change mid-run, not this run any more.
+      const changed = ['batchSize', 'lrG', 'lrD'].some((k) => s[k] !== before?.[k]);
+      if (changed && model?.run && model.step > 0) model.run.changedAt ??= model.step;
     }, (e) => quiet(e) || this.fail(e, 'settings'));
+  }
+
+  /** `lr-g`, `lr-d` or `batch` changed: the model trains with them from its next step (absent: as now). */
+  settingsChanged() {
+    const now = this.model?.settings;
+    if (!now) return; // the model being started reads them
+    const a = this.settingsAttrs();
+    this.applySettings({ batchSize: a.batchSize ?? now.batchSize, lrG: a.lrG ?? now.lrG, lrD: a.lrD ?? now.lrD });
+  }
+
+  /**
+   * What a link to this run holds (share.js): the seeded fresh run the model started as, its
+   * settings now, the backend chosen, and its step as the stop. Loaded weights are no seeded
+   * run: the link trains fresh ones from the `seed` attribute with the chosen recipe, and no
+   * stop (their step counts training done elsewhere). `differs`: why the link's run is not
+   * this one, or null.
+   */
+  linkedRun() {
+    const m = this.model;
+    if (!m) return null;
+    const { run, settings: s } = m;
+    const spec = {
+      preset: m.preset, seed: run?.seed ?? this.seedOrFail() ?? 0, recipe: run ? run.recipe : this.$('.recipe').value || null,
+      lrG: s.lrG, lrD: s.lrD, batch: s.batchSize, backend: this.$('.backend-select').value, pauseAt: run && m.step > 0 ? m.step : null,
+    };
+    const differs = !run ? 'these weights were not trained here from a seed, so the link trains fresh weights with the current settings instead, without a stop'
+      : run.changedAt != null ? `the settings were changed at step ${run.changedAt.toLocaleString('en')}, so the link trains with the current settings from step 0, which differs from this run`
+        : null;
+    return { link: runLink(spec, location.href), pauseAt: spec.pauseAt, differs };
+  }
+
+  /** The Copy link button: the link into its field (shown, selectable) and, if the browser lets it, the clipboard. */
+  copyLink() {
+    const linked = this.linkedRun();
+    if (!linked) return;
+    const field = this.$('.link');
+    field.value = linked.link;
+    field.hidden = false;
+    field.focus(); // selected (see controls.js): Ctrl+C copies it where the clipboard is refused
+    const what = linked.differs ? `; note: ${linked.differs}` : `: it trains this run again${linked.pauseAt ? ` to step ${linked.pauseAt.toLocaleString('en')}` : ''}`;
+    this.status.message(`Link ready to copy, beside the button${what}.`);
+    Promise.resolve().then(() => navigator.clipboard.writeText(linked.link))
+      .then(() => { if (field.value === linked.link) this.status.message(`Link copied${what}.`); }, () => {});
   }
 
   /**
@@ -369,7 +525,9 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.pause();
     this.rpc.call('loadWeights', { bytes }, [bytes.buffer]).then(({ step }) => {
       this.forgetRun();
+      if (this.model) this.model.run = null; // not a seeded fresh run any more
       this.showStep(step);
+      this.timeline.begin(); // another generator: the frames so far are not its past
       this.status.message(`Weights loaded (${step.toLocaleString('en')} steps).`);
       this.redraw().then(() => this.score());
     }, (e) => quiet(e) || this.fail(e, 'loadWeights'));
@@ -377,6 +535,21 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
 
   /** → `{bytes, preset, step}`: the generator as a weights file (the Download button). */
   saveWeights() { return this.rpc.call('saveWeights'); }
+
+  /**
+   * The picked digit (`digit`, read now) on a conditional model's grid: every cell asks for it
+   * from its own z (null: the worker's latents, rows of 0–9); the picker and the explored digit
+   * follow. The caller redraws.
+   */
+  showDigit() {
+    const m = this.model;
+    const digit = m?.classes ? this.digit : null;
+    this.shownDigit = digit;
+    this.picker.show(m?.classes ?? 0, digit);
+    if (!m) return;
+    m.grid.z = relabel(m.grid.latents, m.latent, m.classes, digit);
+    this.explore.setInputs(m.grid.z);
+  }
 
   /** Explores grid digit `i` (a click; shift: morph to it). */
   exploreDigit(i, shift) {

@@ -10,10 +10,12 @@ export class GridView {
   /**
    * `canvas`: the grid; `generate(z)` resolves with the digits' pixels; `model()` is the
    * current model ({grid: {z, cols}}, or null while none is loaded); `after()` draws what
-   * follows the grid (the explore view); `failed(e)` hears a draw of the current model fail.
+   * follows the grid (the explore view); `failed(e)` hears a draw of the current model fail;
+   * `drawn(pixels, model, z)` hears the pixels drawn and the latents asked (the timelapse keeps
+   * some: no request of its own).
    */
-  constructor(canvas, { generate, model, after, failed }) {
-    Object.assign(this, { canvas, generate, model, after, failed });
+  constructor(canvas, { generate, model, after, failed, drawn = () => {} }) {
+    Object.assign(this, { canvas, generate, model, after, failed, drawn });
     this.waiters = []; // resolvers of redraw() calls not yet served by a draw begun after them
     this.drawing = false;
   }
@@ -36,8 +38,12 @@ export class GridView {
         const model = this.model();
         try {
           if (model) {
-            const pixels = await this.generate(model.grid.z);
-            if (model === this.model()) drawDigits(this.canvas, pixels, model.grid.cols);
+            const z = model.grid.z;
+            const pixels = await this.generate(z);
+            if (model === this.model()) {
+              drawDigits(this.canvas, pixels, model.grid.cols);
+              this.drawn(pixels, model, z);
+            }
             await this.after();
           }
         } catch (e) {

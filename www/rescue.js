@@ -7,7 +7,7 @@ import { quiet } from './rpc.js';
 
 export class Rescue {
   /**
-   * `el`: the element (its `recovery`, `status`, `grid`, `losses`, `model`, `running`,
+   * `el`: the element (its `recovery`, `status`, `grid`, `losses`, `timeline`, `model`, `running`,
    * `start()`, `setRunning()`, `showStep()`, `redraw()`, `score()`, `fail()`).
    */
   constructor(el) {
@@ -69,7 +69,7 @@ export class Rescue {
     const wasRunning = el.running;
     el.setRunning(false);
     this.note = from ? `${why} ${verb} from the checkpoint at step ${from.step.toLocaleString('en')}` : `${why} ${verb} from the start (no checkpoint was kept yet)`;
-    const resuming = from ? { note: `${why} ${verb} from the checkpoint`, started: performance.now(), history: el.losses.history, train: wasRunning } : null;
+    const resuming = from ? { note: `${why} ${verb} from the checkpoint`, started: performance.now(), history: el.losses.history, timelapse: el.timeline.saved(from.step), run: el.model?.run, train: wasRunning } : null;
     const preset = from?.preset ?? el.model?.preset ?? el.preset;
     el.start({ backend, preset, seed: el.seedOrFail(), weights: from ? null : el.weightsChoice(), checkpoint: from?.bytes }, resuming);
   }

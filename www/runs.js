@@ -1,15 +1,16 @@
 // Saved runs, the element's side of store.js. A module of its own because keeping a run is one
 // job apart from training and drawing: each checkpoint the worker sends is kept in memory for
 // recovery (recovery.js: a lost GPU or a crash resumes from it) and stored in IndexedDB, with
-// the loss history, under one record per page and element id; a reload then offers to resume
-// it. Storage may be missing (private mode, quota): that is said once and training goes on.
+// the loss history and the timelapse's frames, under one record per page and element id; a
+// reload then offers to resume it. Storage may be missing (private mode, quota): that is said
+// once and training goes on.
 import { quiet } from './rpc.js';
 import { loadRun, removeRun, saveRun } from './store.js';
 
 export class SavedRuns {
   /**
    * `el`: the element. Its id names the record; it supplies `status`, `rpc`, `recovery`,
-   * `rescue`, `losses`, `model`, `fail`, and `onModel(model, resuming)` for a resumed run.
+   * `rescue`, `losses`, `timeline`, `model`, `fail`, and `onModel(model, resuming)` for a resumed run.
    */
   constructor(el) {
     this.el = el;
@@ -38,9 +39,10 @@ export class SavedRuns {
   withdraw() { if (this.el.status.noticeKind === 'resume') this.el.status.notice(null); }
 
   /**
-   * Resumes a saved run: the worker loads its checkpoint; the loss history comes back too. A
-   * run the model cannot read (kind "weights": damaged, or saved by an older ganvas whose
-   * checkpoint format this one no longer reads) is discarded, so that it is not offered again.
+   * Resumes a saved run: the worker loads its checkpoint; the loss history and the timelapse
+   * come back too. A run the model cannot read (kind "weights": damaged, or saved by an older
+   * ganvas whose checkpoint format this one no longer reads) is discarded, so that it is not
+   * offered again.
    */
   resume(run) {
     const el = this.el, started = performance.now();
@@ -48,7 +50,7 @@ export class SavedRuns {
     el.rpc.call('loadCheckpoint', { bytes: run.bytes }).then((m) => {
       el.forgetRun(); // a run the visitor chose: the old one and why it once moved are past
       el.recovery.kept(run);
-      el.onModel(m, { started, history: run.history ?? [] });
+      el.onModel(m, { started, history: run.history ?? [], timelapse: run.timelapse });
     }, async (e) => {
       if (quiet(e)) return;
       if (e.kind !== 'weights') return el.fail(e, 'loadCheckpoint');
@@ -61,7 +63,7 @@ export class SavedRuns {
   async kept({ bytes, step, preset, why, ms }) {
     const el = this.el;
     el.recovery.kept({ bytes, step, preset });
-    const record = { bytes, step, preset, history: el.losses.saved(), savedAt: Date.now(), backend: el.model?.info.backend };
+    const record = { bytes, step, preset, history: el.losses.saved(), timelapse: el.timeline.saved(step), savedAt: Date.now(), backend: el.model?.info.backend };
     let saved = false, error = null;
     try { await saveRun(this.key, record); saved = true; } catch (e) { error = String(e?.message ?? e); }
     // Said once: training goes on, and a lost GPU or a crash still resumes from memory.

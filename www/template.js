@@ -11,6 +11,17 @@ export const TEMPLATE = `
     <figure class="samples">
       <canvas class="grid" width="224" height="224" title="Click a digit to explore it; shift-click a second to morph"></canvas>
       <figcaption>Step <b class="step">0</b> · <span class="elapsed" title="Training time since this run started">0 s</span> · <span class="speed">–</span> · <span class="shown"></span></figcaption>
+      <div class="picker" role="group" aria-label="Digit the grid draws" hidden></div>
+      <div class="train-only timelapse" title="Training timelapse: the grid as it was, from the model's first grid to now">
+        <canvas class="timelapse-frame" width="112" height="112" title="The grid at the chosen step"></canvas>
+        <div class="timelapse-side">
+          <div><b>Timelapse</b><br><span class="timelapse-step">step 0 → now</span></div>
+          <input class="timelapse-t" type="range" min="0" max="0" step="1" value="0" aria-label="Timelapse, step 0 → now" disabled>
+          <div class="timelapse-ends"><span class="timelapse-from">step 0</span><span>now</span></div>
+          <button class="timelapse-png" type="button" title="Up to 16 frames of the timelapse, each labelled with its step" disabled>Contact sheet (PNG)</button>
+          <button class="timelapse-webm" type="button" title="The timelapse as an animated WebM video" disabled>Video (WebM)</button>
+        </div>
+      </div>
     </figure>
     <div class="train-only panel">
       <div class="buttons">
@@ -18,7 +29,7 @@ export const TEMPLATE = `
         <button class="step-once" type="button">Step</button>
         <button class="reset" type="button" title="Fresh random weights, trained at once with the chosen recipe">Train from scratch</button>
       </div>
-      <label>Preset <select class="preset"><option value="conditional" title="G (100 + digit label)→256→784, D (784 + label)→256→1: told which digit to draw; learns fastest">conditional</option><option value="tiny" title="G 100→256→784, D 784→256→1">tiny</option><option value="standard" title="G 100→256→512→1024→784, D (2×784)→1024→512→256→1 on pairs of digits">standard</option></select></label>
+      <label>Preset <select class="preset"><option value="tiny-conditional" title="G (100 + digit label)→256→784, D 784→256→1 with the label projected: told which digit to draw; learns fastest">tiny-conditional</option><option value="conditional" title="G (100 + digit label)→256→512→784, D 784→256→1 with the label projected: told which digit to draw; shipped pretrained">conditional</option><option value="tiny" title="G 100→256→784, D 784→256→1">tiny</option><option value="standard" title="G 100→256→512→1024→784, D (2×784)→1024→512→256→1 on pairs of digits">standard</option></select></label>
       <label>Recipe <select class="recipe" title="Settings Train from scratch starts with"></select></label>
       <label>Show <select class="view" title="Which generator the grid shows and the meter scores"><option value="average">average of G</option><option value="live">live G</option></select></label>
       <label>Backend <select class="backend-select"><option value="auto">auto</option><option value="webgpu">WebGPU</option><option value="cpu">CPU</option></select></label>
@@ -30,6 +41,17 @@ export const TEMPLATE = `
         <button class="download" type="button">Download weights</button>
         <label class="upload">Upload weights <input class="upload-input" type="file" accept=".ganvas,.ckpt,application/octet-stream"></label>
       </div>
+      <div class="share">
+        <button class="copy-link" type="button" title="A link that trains this run again from fresh weights (preset, seed, recipe, settings, backend) and pauses at this step">Copy link</button>
+        <input class="link" type="text" readonly hidden aria-label="Link to this run" title="A link that trains this run again: select it and copy">
+      </div>
+    </div>
+  </div>
+  <div class="train-only dview">
+    <div class="dview-caption"><b>D's view: how real D thinks each digit is</b> — border and number: D's probability "real", <span class="dview-scale"></span> 0 fake · 0.5 unsure · 1 real.<span class="dview-pack"></span> <span class="dview-note"></span></div>
+    <div class="dview-rows">
+      <div class="dview-row"><span class="dview-what" title="8 MNIST training digits, the same ones each time">Real</span><div class="dview-real"></div></div>
+      <div class="dview-row"><span class="dview-what" title="8 digits of the generator the grid shows, from the same latent vectors each time (a conditional one asked for 0 to 7)">Generated</span><div class="dview-fake"></div></div>
     </div>
   </div>
   <div class="train-only chart-box">
@@ -52,6 +74,12 @@ export const TEMPLATE = `
       <canvas class="morph-strip" width="280" height="28"></canvas>
       <label>Morph <input class="morph-t" type="range" min="0" max="1" step="0.01" value="0"></label>
       <span class="morph-hint">Shift-click a second digit to morph between the two.</span>
+    </div>
+    <div class="nearest">
+      <div class="nearest-caption">Nearest training digits (pixel distance)</div>
+      <div class="nearest-digits"></div>
+      <div class="nearest-note"></div>
+      <div class="nearest-typical"></div>
     </div>
   </div>
 </div>`;

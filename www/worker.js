@@ -6,13 +6,16 @@
 //    weights, config, diverged, device, state, io), "crashed" for a wasm trap (a Rust panic),
 //    else "internal". Types: init, train, pause, throttle, step, generate, score, restore,
 //    reset, settings, view, loadWeights, loadCheckpoint, saveWeights, memory, scoreEvery,
-//    checkpointEvery, chooseDevice (the `handlers` below say what each takes and answers).
+//    checkpointEvery, chooseDevice, until, dview, nearest (the `handlers` below say what each
+//    takes and answers).
 //  - events `{event, ...}` without an id: stats (each chunk's losses), checkpoint (the whole
 //    training state, for the page to keep), score and judge (the quality meter), status (a
 //    line of progress), diverged, device-lost, crashed, quality-error, error (a failure of a
 //    message sent without an id).
 // `train` answers when its loop ends (`{step, reason: "paused" | "diverged" | "superseded"}`);
 // meanwhile it trains in chunks, so that pause, generate and settings requests get in between.
+// Given `until` (a step), the loop pauses exactly there: the chunk that reaches it is cut short.
+// Chunks change nothing but when the page hears: each step's batch comes from (seed, step).
 // Every `scoreEvery` steps the judge scores the digits; every `checkpointEvery` steps, when
 // training starts and when it pauses, the whole training state goes to the page (which keeps
 // it for a lost GPU or a crash, and stores it for a reload). Every default comes from
@@ -33,9 +36,26 @@ const THROTTLE_IDLE = 9; // hidden tab, background="throttle": idle 9× each chu
 let base = new URL('./', import.meta.url);
 const under = (path) => new URL(path, base);
 // The pretrained weights pkg-scripts/build puts beside the wasm, by preset.
-const SHIPPED = { standard: 'pkg/standard.ganvas' };
+const SHIPPED = { standard: 'pkg/standard.ganvas', conditional: 'pkg/conditional.ganvas' };
 const DATA = 'data/mnist-train.gz';
 const JUDGE = 'pkg/judge.ganvas';
+// D's view: the same real digits and generator inputs each time, so that what changes is D's opinion.
+const DVIEW_N = 8;
+const DVIEW_SEED = 8;
+let dviewReal = null; // its real digits `{pixels, labels}`: the training data of a worker never changes
+
+/**
+ * D's view's real digits, drawn once (after `ensureData`): `realDigits` is far dearer than a
+ * discrimination, as its pixels cross into JS one number at a time, so the training loop draws
+ * them before its first chunk rather than between two.
+ */
+function dviewRealDigits() {
+  if (!dviewReal) {
+    const { pixels, labels } = model().realDigits(DVIEW_N, DVIEW_SEED);
+    dviewReal = { pixels: Uint8Array.from(pixels), labels: Uint8Array.from(labels) };
+  }
+  return dviewReal;
+}
 
 // The WebGPU device burn asks for, caught on its way out so that its loss is noticed even
 // when burn's own calls never return (and so that a test worker can destroy it).
@@ -70,6 +90,7 @@ let judged = false; // whether the GAN has the judge
 let sinceScore = { steps: 0, ms: 0 };
 let scoreMs = 0;
 let savedStep = -1; // step of the last checkpoint sent
+let until = null; // the step the training loop pauses at (`train`'s, or `until`'s), or null
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const failWith = (kind, message) => Object.assign(new Error(message), { kind });
@@ -141,14 +162,18 @@ async function ensureData() {
   post({ event: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits${from === 'cache' ? " from the browser's cache" : ''}.` });
 }
 
-/** What the page needs to show a model: `init`, `reset` and `loadCheckpoint` answer it. */
-function modelInfo({ pretrained = false, resumed = false } = {}) {
+/**
+ * What the page needs to show a model: `init`, `reset` and `loadCheckpoint` answer it. `run`:
+ * `{seed, recipe}` of fresh weights (what a link to the run holds), null for loaded ones;
+ * `refused`: why a recipe or setting asked for at `init` was not used, or null.
+ */
+function modelInfo({ pretrained = false, resumed = false, run = null, refused = null } = {}) {
   const g = model();
   const cols = g.gridColumns(), rows = defaults.gridRows;
   return {
-    info: g.backendInfo(), preset: g.preset(), step: g.step(), latent: g.latent(), classes: g.classes(),
+    info: g.backendInfo(), preset: g.preset(), step: g.step(), latent: g.latent(), classes: g.classes(), pack: g.pack(),
     grid: { cols, rows, z: g.latents(cols * rows, defaults.gridSeed) }, settings: g.settings(),
-    defaults, scoreEvery, checkpointEvery, pretrained, resumed,
+    defaults, scoreEvery, checkpointEvery, pretrained, resumed, run, refused,
   };
 }
 
@@ -218,29 +243,76 @@ async function trainChunk(steps) {
   return false;
 }
 
+/**
+ * Steps the next chunk runs: `chunk`, cut short at `until` (0 there: the loop pauses). A stop
+ * already passed (`until` below the step) is ignored: training on past it is asked for.
+ */
+function chunkSize() {
+  const step = model().step();
+  return until != null && until >= step ? Math.min(chunk, until - step) : chunk;
+}
+
 async function trainLoop(mine) {
   await enqueue(ensureData);
+  // D's view's real digits, before training rather than between two chunks; an extra: a
+  // failure here is D's view's to report (its own request), never training's.
+  await enqueue(() => { try { dviewRealDigits(); } catch (e) { if (e instanceof WebAssembly.RuntimeError) throw e; } });
   // So that a GPU lost early resumes from here (a diverged state is not worth keeping).
   await enqueue(() => (model().divergedAt() == null ? checkpoint('start') : null));
   while (running && mine === generation) {
-    const ms = await enqueue(() => trainChunk(chunk));
+    const ran = await enqueue(async () => {
+      const steps = chunkSize();
+      return steps > 0 ? { steps, ms: await trainChunk(steps) } : null;
+    });
+    if (ran === null) break; // at `until`
+    const { steps, ms } = ran;
     if (ms === false) return 'diverged';
     if (scoreDue()) await enqueue(() => score());
     if (checkpointEvery > 0 && model().step() - savedStep >= checkpointEvery) await enqueue(() => checkpoint('every'));
-    chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(chunk * (CHUNK_MS / Math.max(ms, 1)))));
+    chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(steps * (CHUNK_MS / Math.max(ms, 1)))));
     await sleep(throttled ? ms * THROTTLE_IDLE : 0); // lets `pause` and `generate` in
   }
   return mine === generation ? 'paused' : 'superseded';
 }
 
+/** `name` when it is one of the crate's recipes (null when not given); else null, and why in `refused`. */
+function recipeNamed(name, refused) {
+  if (name == null) return null;
+  const names = defaults.recipes.map((r) => r.name);
+  if (names.includes(name)) return name;
+  refused.push(`recipe="${name}" is not one of ${names.join(', ')}; the default is used`);
+  return null;
+}
+
+/** The recipe whose settings fresh weights have (`Ganvas.create` names none), or null. */
+function recipeOf(s) {
+  return defaults.recipes.find((r) => r.batchSize === s.batchSize && r.lrG === s.lrG && r.lrD === s.lrD)?.name ?? null;
+}
+
+/** `init`'s `{batchSize?, lrG?, lrD?}` on the new model; each one the crate refuses is said in `refused`. */
+function applySettings({ batchSize, lrG, lrD } = {}, refused) {
+  const g = model();
+  const s = g.settings();
+  const tried = (what, fn) => {
+    try { fn(); } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw e;
+      refused.push(`${what} was refused (${e?.message ?? e}); the recipe's is used`);
+    }
+  };
+  if (batchSize != null) tried(`batch="${batchSize}"`, () => g.setBatchSize(batchSize));
+  if (lrG != null || lrD != null) tried(`lr-g="${lrG ?? s.lrG}", lr-d="${lrD ?? s.lrD}"`, () => g.setLearningRates(lrG ?? s.lrG, lrD ?? s.lrD));
+}
+
 /** Each request type: `(message) → value` (or `moving(value, buffers)`). */
 export const handlers = {
   /**
-   * `{backend, preset?, seed?, weights?: url|null, credentials?, base?, checkpoint?: bytes,
-   * scoreEvery?, checkpointEvery?}` → model info. `base`: the folder of pkg/ and data/;
-   * `credentials`: fetch's, for `weights` (the element's `crossorigin`).
+   * `{backend, preset?, seed?, recipe?, settings?: {batchSize?, lrG?, lrD?}, weights?: url|null,
+   * credentials?, base?, checkpoint?: bytes, scoreEvery?, checkpointEvery?}` → model info.
+   * `base`: the folder of pkg/ and data/; `credentials`: fetch's, for `weights` (the element's
+   * `crossorigin`). A run: fresh weights from `seed` with `recipe`, then `settings` (a
+   * checkpoint keeps its own); one the crate refuses is said in `refused` and not used.
    */
-  async init({ backend, preset, seed, weights, credentials, base: root, checkpoint: bytes, scoreEvery: every, checkpointEvery: save }) {
+  async init({ backend, preset, seed, recipe, settings, weights, credentials, base: root, checkpoint: bytes, scoreEvery: every, checkpointEvery: save }) {
     if (gan || crashed) throw failWith('state', 'this worker already holds a model');
     base = new URL(root ?? './', import.meta.url);
     const wasm = await import(under('pkg/ganvas.js').href);
@@ -256,15 +328,24 @@ export const handlers = {
       newModel(gan.step());
       return modelInfo({ resumed: true });
     }
+    const refused = [];
+    const made = recipeNamed(recipe, refused) ?? recipeOf(gan.settings());
+    if (recipe != null && made === recipe) gan.reset(gan.preset(), seed ?? 0, recipe);
     // No `weights` given: the shipped ones of the preset, if any.
     const shipped = SHIPPED[gan.preset()];
     const url = weights === undefined ? (shipped ? under(shipped).href : null) : weights;
     if (url) gan.loadWeights(await fetchBytes(url, 'pretrained weights', weights ? { credentials } : {}));
-    return modelInfo({ pretrained: !!url });
+    applySettings(settings, refused);
+    const run = url ? null : { seed: seed ?? 0, recipe: made };
+    return modelInfo({ pretrained: !!url, run, refused: refused.join('; ') || null });
   },
-  /** Trains until paused → `{step, reason}`. Not queued: its loop queues one chunk at a time. */
-  async train() {
+  /**
+   * `{until?}`: trains until paused, or until that step → `{step, reason}`. Not queued: its
+   * loop queues one chunk at a time.
+   */
+  async train({ until: stop = null } = {}) {
     running = true;
+    until = stop;
     const mine = ++generation;
     let reason;
     try { reason = await trainLoop(mine); } catch (e) {
@@ -283,6 +364,8 @@ export const handlers = {
   async pause() { running = false; return null; },
   /** `{on}`: a hidden tab trains at about a tenth of the pace (not queued). */
   async throttle({ on }) { throttled = !!on; return null; },
+  /** `{step}`: the running loop pauses at that step instead (null: it trains on) (not queued). */
+  async until({ step }) { until = step ?? null; return null; },
   /** One step, unless training → `{step, diverged}`. */
   async step() {
     if (running) return { step: model().step(), diverged: false };
@@ -294,6 +377,43 @@ export const handlers = {
   async generate({ z }) {
     const pixels = await model().generate(z);
     return moving(pixels, [pixels.buffer]);
+  },
+  /**
+   * D's view: 8 real training digits and 8 generated ones (the shown generator, from fixed
+   * latents: a conditional net's ask for 0–7), each with D's probability "real" (a pack's
+   * digits share theirs) → `{step, pack, real: {pixels, labels, p}, fake: {pixels, labels, p}}`
+   * (pixels 8 × 784 bytes; labels null for an unconditional net). Loads the training digits first.
+   */
+  async dview() {
+    await ensureData();
+    const g = model();
+    const classes = g.classes(), latent = g.latent();
+    const real = dviewRealDigits();
+    const realPixels = real.pixels.slice(); // moved to the page; the kept copy stays
+    const z = g.latents(DVIEW_N, DVIEW_SEED);
+    const fakePixels = await g.generate(z);
+    // A conditional net's latents end in the one-hot label they ask for.
+    const fakeLabels = Uint8Array.from({ length: classes ? DVIEW_N : 0 }, (_, i) => {
+      const hot = z.subarray((i + 1) * latent - classes, (i + 1) * latent);
+      return hot.indexOf(Math.max(...hot));
+    });
+    const realLabels = classes ? real.labels : new Uint8Array(0);
+    const realP = await g.discriminate(realPixels, realLabels);
+    const fakeP = await g.discriminate(fakePixels, fakeLabels);
+    const row = (pixels, labels, p) => ({ pixels, labels: classes ? Array.from(labels) : null, p: Array.from(p) });
+    return moving({ step: g.step(), pack: g.pack(), real: row(realPixels, realLabels, realP), fake: row(fakePixels, fakeLabels, fakeP) },
+      [realPixels.buffer, fakePixels.buffer]);
+  },
+  /**
+   * `{pixels, k}` (one digit, 784 bytes): the k training digits nearest to it in pixel space →
+   * `{indices, labels, pixels (k × 784 bytes), distances}`, nearest first. Loads the training
+   * digits first (9.7 MB once, said in a status event).
+   */
+  async nearest({ pixels, k = 3 }) {
+    await ensureData();
+    const r = model().nearest(pixels, k);
+    const found = r.pixels;
+    return moving({ indices: Array.from(r.indices), labels: Array.from(r.labels), distances: Array.from(r.distances), pixels: found }, [found.buffer]);
   },
   /** Scores now (events judge/score, or quality-error) → the score or null when off. */
   async score() { return score(true); },
@@ -307,7 +427,7 @@ export const handlers = {
   async reset({ preset, seed, recipe }) {
     model().reset(preset ?? undefined, seed, recipe ?? undefined);
     newModel();
-    return modelInfo();
+    return modelInfo({ run: { seed, recipe: recipe ?? defaults.recipe } });
   },
   /** `{bytes}`: a saved run → model info (`resumed`). A bad file changes nothing. */
   async loadCheckpoint({ bytes }) {
@@ -366,7 +486,7 @@ export const handlers = {
 };
 
 // Not queued: they must act while a chunk runs (train queues its own pieces).
-const DIRECT = new Set(['train', 'pause', 'throttle']);
+const DIRECT = new Set(['train', 'pause', 'throttle', 'until']);
 
 // Every call into the GAN goes through one queue: its methods borrow it across awaits, and a
 // second call in the meantime would be refused by wasm-bindgen. Training enqueues one chunk at

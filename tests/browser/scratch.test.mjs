@@ -29,7 +29,7 @@ test('one click trains the from-scratch default to readable digits, the grid red
     const root = document.querySelector('#demo').shadowRoot;
     return { preset: root.querySelector('.preset').value, train: root.querySelector('.train').textContent, shown: root.querySelector('.shown').textContent, elapsed: root.querySelector('.elapsed').textContent };
   });
-  assert.equal(state.preset, 'conditional', 'the from-scratch default network');
+  assert.equal(state.preset, 'tiny-conditional', 'the from-scratch default network');
   assert.equal(state.train, 'Pause', 'training started with the one click');
   assert.match(state.shown, /average of G/, 'the caption says which generator the grid shows');
   assert.match(state.elapsed, /^\d+ s$/, 'elapsed time beside the step count');

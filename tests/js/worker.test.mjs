@@ -111,10 +111,53 @@ test('train answers once its loop ends, after stats events; requests are answere
   assert.equal(events('checkpoint').at(-1).step, reply[0].value.step, 'the pause checkpoint holds the step answered');
 });
 
+/** Sends `train` with `args`; resolves with its reply once the loop ends. */
+async function trainUntilAnswered(args, whileRunning = async () => {}) {
+  const id = nextId++;
+  self.onmessage({ data: { ...args, id, type: 'train' } });
+  await whileRunning();
+  for (let i = 0; i < 500 && !posted.some((m) => m.id === id); i++) await new Promise((r) => setTimeout(r, 10));
+  return posted.find((m) => m.id === id);
+}
+
+test('train `until` pauses exactly at that step, the last chunk cut short; `until` moves the stop while training', async () => {
+  const gan = control.instances[0];
+  const until = gan.steps + 457; // not a multiple of any chunk
+  const seen = events('stats').length;
+  const reply = await trainUntilAnswered({ until });
+  assert.deepEqual(reply.value, { step: until, reason: 'paused' });
+  const steps = events('stats').slice(seen).flatMap((e) => e.stats.map((s) => s.step));
+  assert.equal(steps.at(-1), until);
+  assert.equal(gan.steps, until, 'not a step past it');
+  // Moved while the loop runs (not queued): it pauses at the new stop instead.
+  const moved = until + 1234;
+  const again = await trainUntilAnswered({}, () => request('until', { step: moved }));
+  assert.deepEqual(again.value, { step: moved, reason: 'paused' });
+});
+
 test('a message without an id reports only its failure, as an error event', async () => {
   self.onmessage({ data: { type: 'loadWeights', bytes: new Uint8Array(0) } });
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(events('error').at(-1), { event: 'error', during: 'loadWeights', kind: 'weights', message: 'bad weights file: empty' });
+});
+
+test('dview: 8 real and 8 generated digits with D\'s probabilities, the real ones drawn once; nearest: k training digits', async () => {
+  const gan = control.instances[0];
+  const first = await request('dview');
+  assert.equal(first.ok, true, JSON.stringify(first.error));
+  const { step, pack, real, fake } = first.value;
+  assert.deepEqual([step, pack], [gan.steps, 1]);
+  assert.ok(real.pixels instanceof Uint8Array && fake.pixels instanceof Uint8Array, 'pixels as bytes');
+  assert.deepEqual([real.pixels.length, fake.pixels.length], [8 * 784, 8 * 784]);
+  assert.deepEqual([real.p, fake.p], [Array(8).fill(0.75), Array(8).fill(0.25)]);
+  assert.deepEqual([real.labels, fake.labels], [null, null], 'no labels for an unconditional net');
+  assert.equal((await request('dview')).value.real.pixels[0], 9, 'the same real digits again');
+  assert.equal(gan.calls.filter(([c]) => c === 'realDigits').length, 1, 'drawn once');
+  assert.deepEqual(gan.calls.filter(([c]) => c === 'discriminate').slice(-2), [['discriminate', 8, 0], ['discriminate', 8, 0]]);
+  const near = await request('nearest', { pixels: new Uint8Array(784), k: 3 });
+  assert.equal(near.ok, true, JSON.stringify(near.error));
+  assert.deepEqual([near.value.distances, near.value.labels, near.value.indices], [[1.5, 2.5, 3.5], [4, 1, 2], [40, 41, 42]]);
+  assert.ok(near.value.pixels instanceof Uint8Array && near.value.pixels.length === 3 * 784);
 });
 
 test('a wasm trap answers "crashed", is reported once, and refuses every later request', async () => {
