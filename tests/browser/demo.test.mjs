@@ -35,7 +35,7 @@ test('without WebGPU the page falls back to the CPU and says so', async () => {
   await page.close();
 });
 
-for (const preset of ['tiny', 'conditional', 'standard']) {
+for (const preset of ['tiny', 'tiny-conditional', 'conditional', 'standard']) {
   test(`50 CPU training steps from scratch (${preset}) give finite losses and change the grid`, async () => {
     const page = await open(env.browser, `${env.base}/`);
     await waitReady(page, '#demo');
@@ -77,6 +77,20 @@ test('the embed page element fires ready and step', async () => {
     el.stepOnce();
   }));
   assert.ok(Number.isFinite(step.dLoss));
+
+  // The prose's picker: shipped conditional weights, every cell asked for a 7.
+  const picked = await waitReady(page, '#picker');
+  assert.equal(picked.preset, 'conditional');
+  const labels = await page.evaluate(() => document.querySelector('#picker').state.gridLabels);
+  assert.ok(labels.length === 80 && labels.every((l) => l === 7), `grid labels ${labels}`);
+  // The lesson: Train runs the seeded run to its pause-at, and the timelapse holds it from step 0.
+  await waitReady(page, '#lesson');
+  await page.locator('#lesson button.train').click();
+  await page.waitForFunction(() => document.querySelector('#lesson').state.pausedAt === 600, null, { timeout: 300_000, polling: 500 });
+  await page.evaluate(() => document.querySelector('#lesson').redraw());
+  const frames = await page.evaluate(() => document.querySelector('#lesson').timelapse());
+  assert.equal(frames.steps[0], 0);
+  assert.ok(frames.steps.at(-1) >= 575 && frames.steps.length >= 20, `${frames.steps}`);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
