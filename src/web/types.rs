@@ -67,6 +67,8 @@ export interface Defaults {
   preset: Preset; scratchPreset: Preset; recipe: string; recipes: RecipeInfo[];
   scoreEvery: number; scoreN: number; maxScoreShare: number; checkpointEvery: number;
   gridSeed: number; gridRows: number;
+  /** Steps between timelapse frames at first, and frames kept at most. */
+  timelapseEvery: number; timelapseFrames: number;
 }
 /** What went wrong, in one word: switch on it, never on the message. */
 export type ErrorKind = "data" | "weights" | "config" | "diverged" | "device" | "state" | "io";
