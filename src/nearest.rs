@@ -33,6 +33,7 @@ fn distance2(a: &[u8], b: &[u8]) -> u32 {
 /// The `k` training digits nearest to `query` (784 pixel bytes), nearest first; ties go to
 /// the lower index.
 pub fn nearest(query: &[u8], train: &Mnist, k: usize) -> Vec<Neighbour> {
+    debug_assert_eq!(query.len(), IMAGE_PIXELS, "a query is one digit");
     let mut best: Vec<(u32, usize)> = Vec::with_capacity(k + 1);
     for (index, digit) in train.images().chunks_exact(IMAGE_PIXELS).enumerate() {
         let d = distance2(query, digit);
@@ -81,8 +82,14 @@ fn nearest_distances(digits: &[u8], train: &Mnist) -> Vec<f32> {
         .collect()
 }
 
-/// Copying of `samples` (generated, n × 784 bytes) against real test digits `real`.
-pub fn copy_report(samples: &[u8], real: &[u8], train: &Mnist) -> CopyReport {
+/// Copying of `samples` (generated, n × 784 bytes) against real test digits `real`; both must
+/// hold at least one digit.
+pub fn copy_report(samples: &[u8], real: &[u8], train: &Mnist) -> crate::Result<CopyReport> {
+    if samples.len() < IMAGE_PIXELS || real.len() < IMAGE_PIXELS {
+        return Err(crate::Error::Config(
+            "the copy check needs at least one generated and one real digit".into(),
+        ));
+    }
     let generated = nearest_distances(samples, train);
     let mut yardstick = nearest_distances(real, train);
     yardstick.sort_by(f32::total_cmp);
@@ -91,7 +98,7 @@ pub fn copy_report(samples: &[u8], real: &[u8], train: &Mnist) -> CopyReport {
     let share = |limit: f32| {
         generated.iter().filter(|&&d| d < limit).count() as f64 / generated.len() as f64
     };
-    CopyReport {
+    Ok(CopyReport {
         samples: generated.len(),
         real: yardstick.len(),
         real_median,
@@ -99,5 +106,5 @@ pub fn copy_report(samples: &[u8], real: &[u8], train: &Mnist) -> CopyReport {
         copy_rate: share(real_median),
         memorised: share(real_p1),
         closest: generated.iter().copied().fold(f32::INFINITY, f32::min),
-    }
+    })
 }

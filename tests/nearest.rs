@@ -38,14 +38,15 @@ fn copies_of_training_digits_read_as_memorised_and_unseen_digits_do_not() {
     let real = &test.images()[..200 * IMAGE_PIXELS];
     // Unseen real digits against themselves as the yardstick: about half nearer than the median.
     let unseen = &test.images()[200 * IMAGE_PIXELS..400 * IMAGE_PIXELS];
-    let r = copy_report(unseen, real, train);
+    let r = copy_report(unseen, real, train).unwrap();
     assert_eq!((r.samples, r.real), (200, 200));
     assert!((0.35..0.65).contains(&r.copy_rate), "{r:?}");
     assert!(r.memorised < 0.05, "{r:?}");
     assert!(0.0 < r.real_p1 && r.real_p1 < r.real_median, "{r:?}");
     // Training digits themselves: every one a copy.
     let copies = &train.images()[..200 * IMAGE_PIXELS];
-    let c = copy_report(copies, real, train);
+    let c = copy_report(copies, real, train).unwrap();
+    assert_eq!(copy_report(&[], real, train).unwrap_err().kind(), "config");
     assert_eq!(
         (c.copy_rate, c.memorised, c.closest),
         (1.0, 1.0, 0.0),

@@ -4,8 +4,24 @@
 
 mod common;
 
+use ganvas::judge::{Judge, load_judge};
+use ganvas::quality::Reference;
 use ganvas::quant::Storage;
-use ganvas::{Preset, data::mean_ink, latent, weights};
+use ganvas::{Generator, Preset, data::mean_ink, latent, weights};
+
+/// The judge with real MNIST's reference scores, and the shipped `weights/<name>.ganvas`.
+fn judged(name: &str, preset: Preset) -> (Judge, Reference, Generator) {
+    let root = common::root();
+    let device = common::cpu();
+    let (judge, reference) = load_judge(
+        &std::fs::read(root.join("weights/judge.ganvas")).unwrap(),
+        &device,
+    )
+    .unwrap();
+    let bytes = std::fs::read(root.join(format!("weights/{name}.ganvas"))).unwrap();
+    let g = weights::load_generator(&bytes, &preset.config(), &device).unwrap();
+    (judge, reference, g)
+}
 
 #[test]
 fn shipped_standard_weights_make_mnist_like_ink() {
@@ -25,16 +41,7 @@ fn shipped_standard_weights_make_mnist_like_ink() {
 
 #[test]
 fn shipped_standard_weights_score_as_recorded() {
-    use ganvas::judge::load_judge;
-    let root = common::root();
-    let device = common::cpu();
-    let (judge, reference) = load_judge(
-        &std::fs::read(root.join("weights/judge.ganvas")).unwrap(),
-        &device,
-    )
-    .unwrap();
-    let bytes = std::fs::read(root.join("weights/standard.ganvas")).unwrap();
-    let g = weights::load_generator(&bytes, &Preset::Standard.config(), &device).unwrap();
+    let (judge, reference, g) = judged("standard", Preset::Standard);
     // What `ganvas eval --n 10000 --seed 0` records in weights/README.md: digit score 8.875,
     // every digit 7.1–12.4% of samples, Fréchet distance 6.4× real digits'.
     let score = judge
@@ -82,16 +89,8 @@ fn shipped_standard_weights_are_the_int4_export_of_their_source() {
 /// no nearer the training digits than unseen real ones (no memorised digits).
 #[test]
 fn shipped_conditional_weights_meet_their_targets() {
-    use ganvas::judge::load_judge;
-    let root = common::root();
-    let device = common::cpu();
-    let (judge, reference) = load_judge(
-        &std::fs::read(root.join("weights/judge.ganvas")).unwrap(),
-        &device,
-    )
-    .unwrap();
-    let bytes = std::fs::read(root.join("weights/conditional.ganvas")).unwrap();
-    let g = weights::load_generator(&bytes, &Preset::Conditional.config(), &device).unwrap();
+    let (root, device) = (common::root(), common::cpu());
+    let (judge, reference, g) = judged("conditional", Preset::Conditional);
     for digit in 0..10u8 {
         let z = latent::normal_latents(1000, g.latent(), 0);
         let inputs = latent::with_labels(&z, &[digit; 1000], g.latent(), 10);
@@ -101,20 +100,23 @@ fn shipped_conditional_weights_meet_their_targets() {
         assert!(hits >= 970, "{digit} read as asked {hits} times in 1,000");
     }
     let samples = g.sample(10_000, 0);
-    let score = judge.judge(samples.clone()).unwrap().score(&reference.test);
+    let score = judge.judge(samples).unwrap().score(&reference.test);
     let baseline = reference.baseline(10_000).unwrap().frechet;
-    assert!(score.digit_score >= 9.3, "digit score {}", score.digit_score);
+    assert!(
+        score.digit_score >= 9.3,
+        "digit score {}",
+        score.digit_score
+    );
     assert!(
         score.frechet <= 3.0 * baseline,
         "Fréchet {} vs real {baseline}",
         score.frechet
     );
-    let first = latent::images_to_u8(samples.slice([0..1000])).unwrap();
+    // The first 1,000 of the same latent stream, as `ganvas eval` checks them.
+    let first = latent::images_to_u8(g.sample(1000, 0)).unwrap();
     let test = ganvas::data::Mnist::load_gz(root.join("www/data/mnist-test.gz")).unwrap();
-    let copying = ganvas::nearest::copy_report(
-        &first,
-        &test.images()[..1000 * 784],
-        common::mnist_train(),
-    );
+    let copying =
+        ganvas::nearest::copy_report(&first, &test.images()[..1000 * 784], common::mnist_train())
+            .unwrap();
     assert!(copying.memorised <= 0.01, "{copying:?}");
 }

@@ -128,7 +128,7 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     })?;
     first.truncate(COPY_N * IMAGE_PIXELS);
     let real = &test.images()[..COPY_N.min(test.len()) * IMAGE_PIXELS];
-    let copying = nearest::copy_report(&first, real, &train);
+    let copying = nearest::copy_report(&first, real, &train)?;
     let asked_digit_read = match generator.classes() {
         0 => None,
         classes => Some(read_as_asked(
