@@ -45,9 +45,8 @@ const DVIEW_SEED = 8;
 let dviewReal = null; // its real digits `{pixels, labels}`: the training data of a worker never changes
 
 /**
- * D's view's real digits, drawn once (after `ensureData`): `realDigits` is far dearer than a
- * discrimination, as its pixels cross into JS one number at a time, so the training loop draws
- * them before its first chunk rather than between two.
+ * D's view's real digits, drawn once (after `ensureData`); the training loop draws them
+ * before its first chunk rather than between two.
  */
 function dviewRealDigits() {
   if (!dviewReal) {
@@ -141,23 +140,24 @@ async function fetchBytes(url, what, options = {}) {
 }
 
 /** The training digits, once: from the browser's cache when a checked copy is there (mnist-cache.js). */
-async function ensureData() {
+/** `outcome`: what the failure means for the request that needed the digits. */
+async function ensureData(outcome = 'training was not started') {
   if (model().hasData()) return;
   const loading = () => post({ event: 'status', text: 'Loading the 60,000 MNIST training digits (9.7 MB)…' });
   let gz, from;
   try { ({ bytes: gz, from } = await cachedBytes(under(DATA), { onDownload: loading })); } catch (e) {
-    throw failWith('data', `${e?.message ?? e}; training was not started`);
+    throw failWith('data', `${e?.message ?? e}; ${outcome}`);
   }
   let bytes;
   try {
     bytes = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   } catch (e) {
-    throw failWith('data', `bad MNIST data: ${under(DATA)} is not a valid gzip file (${e?.message ?? e}); training was not started`);
+    throw failWith('data', `bad MNIST data: ${under(DATA)} is not a valid gzip file (${e?.message ?? e}); ${outcome}`);
   }
   let n;
   try { n = model().setData(bytes); } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) throw e;
-    throw failWith(e?.kind ?? 'data', `${e?.message ?? e}; training was not started`);
+    throw failWith(e?.kind ?? 'data', `${e?.message ?? e}; ${outcome}`);
   }
   post({ event: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits${from === 'cache' ? " from the browser's cache" : ''}.` });
 }
@@ -253,7 +253,7 @@ function chunkSize() {
 }
 
 async function trainLoop(mine) {
-  await enqueue(ensureData);
+  await enqueue(() => ensureData());
   // D's view's real digits, before training rather than between two chunks; an extra: a
   // failure here is D's view's to report (its own request), never training's.
   await enqueue(() => { try { dviewRealDigits(); } catch (e) { if (e instanceof WebAssembly.RuntimeError) throw e; } });
@@ -364,8 +364,14 @@ export const handlers = {
   async pause() { running = false; return null; },
   /** `{on}`: a hidden tab trains at about a tenth of the pace (not queued). */
   async throttle({ on }) { throttled = !!on; return null; },
-  /** `{step}`: the running loop pauses at that step instead (null: it trains on) (not queued). */
-  async until({ step }) { until = step ?? null; return null; },
+  /** `{step}`: the running loop pauses at that step instead (null: it trains on; one already
+   * reached: as soon as the chunk in flight ends) (not queued). */
+  async until({ step }) {
+    until = step ?? null;
+    // Already reached (the page heard of the step late): pause after the chunk in flight.
+    if (until != null && gan && until <= gan.step()) running = false;
+    return null;
+  },
   /** One step, unless training → `{step, diverged}`. */
   async step() {
     if (running) return { step: model().step(), diverged: false };
@@ -385,7 +391,7 @@ export const handlers = {
    * (pixels 8 × 784 bytes; labels null for an unconditional net). Loads the training digits first.
    */
   async dview() {
-    await ensureData();
+    await ensureData("D's view was not drawn");
     const g = model();
     const classes = g.classes(), latent = g.latent();
     const real = dviewRealDigits();
@@ -410,7 +416,7 @@ export const handlers = {
    * digits first (9.7 MB once, said in a status event).
    */
   async nearest({ pixels, k = 3 }) {
-    await ensureData();
+    await ensureData('the nearest training digits were not looked up');
     const r = model().nearest(pixels, k);
     const found = r.pixels;
     return moving({ indices: Array.from(r.indices), labels: Array.from(r.labels), distances: Array.from(r.distances), pixels: found }, [found.buffer]);
