@@ -214,6 +214,8 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     else if (name === 'timelapse-every') this.timeline.setBase(this.timelapseEvery ?? this.model?.defaults.timelapseEvery ?? 0);
     else if (SETTINGS_ATTRS.includes(name)) this.settingsChanged();
     else if (name === 'pause-at' || name === 'stop-at') {
+      // A stop the page knows is passed is ignored; one the worker (a chunk ahead) has just
+      // passed pauses it as soon as its chunk ends.
       if (this.running) this.rpc.call('until', { step: (this.until = this.stopAhead(this.model?.step ?? 0)) }).catch(() => {});
     } else this.restart(name);
   }
@@ -427,6 +429,11 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.rpc.call('train', { until: this.until }).then(({ step, reason }) => {
       // Only the loop of the latest Train: an older one's late answer must not stop this one.
       if (token !== this.trainToken) return;
+      // The stop moved on while the loop was ending at the old one (and nobody paused): go on.
+      if (this.running && reason === 'paused' && this.until != null && step < this.until) {
+        this.setRunning(false);
+        return this.trainFrom(step);
+      }
       this.setRunning(false);
       this.pausedAt = step;
       if (reason === 'paused' && step === this.until) this.status.message(`Paused at step ${step.toLocaleString('en')}, where this run was set to stop (pause-at); press Train to go on.`);
@@ -528,6 +535,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       if (this.model) this.model.run = null; // not a seeded fresh run any more
       this.showStep(step);
       this.timeline.begin(); // another generator: the frames so far are not its past
+      this.dview.reset(this.model?.pack ?? 1); // and D's opinion of the old one is no news
       this.status.message(`Weights loaded (${step.toLocaleString('en')} steps).`);
       this.redraw().then(() => this.score());
     }, (e) => quiet(e) || this.fail(e, 'loadWeights'));

@@ -1,8 +1,10 @@
 // The explored digit's nearest MNIST training digits, in the explore view: is the GAN copying
 // its training set? Each lookup scans the 60,000 training digits in the worker (~50 ms; the
 // first one loads them, 9.7 MB, which the status line says), so it waits until the zoomed
-// digit has rested DEBOUNCE_MS (sliders, the morph) and runs one at a time: a digit zoomed
-// while one runs is looked up next, the ones in between never.
+// digit has rested DEBOUNCE_MS (sliders, the morph), or at most MAX_WAIT_MS (training redraws
+// it several times a second, so it never rests), and runs one at a time: a digit zoomed while
+// one runs is looked up next, the ones in between never. A lookup that failed for want of the
+// training digits is not retried until another model is shown.
 import { drawDigits } from './draw.js';
 
 /**
@@ -13,6 +15,7 @@ import { drawDigits } from './draw.js';
 export const TYPICAL_NEAREST = 4.40;
 const K = 3; // training digits shown
 const DEBOUNCE_MS = 200;
+const MAX_WAIT_MS = 1500;
 const PIXELS = 28 * 28;
 
 export class NearestView {
@@ -27,6 +30,8 @@ export class NearestView {
     this.busy = false;
     this.epoch = 0; // one per clear(): a lookup begun before it is not shown
     this.timer = null;
+    this.since = null; // when the oldest change not yet looked up came
+    this.gaveUp = false; // the training digits could not be loaded
     this.showing = false; // whether a lookup's digits are shown
     $('.nearest-typical').textContent = `For scale: a typical unseen real digit is ~${TYPICAL_NEAREST.toFixed(1)} from its nearest training digit.`;
     this.slots = Array.from({ length: K }, () => {
@@ -45,14 +50,18 @@ export class NearestView {
   show(pixels) {
     clearTimeout(this.timer);
     if (!pixels) return this.clear();
+    if (this.gaveUp) return;
     this.wanted = pixels;
-    this.timer = setTimeout(() => this.run(), DEBOUNCE_MS);
+    this.since ??= performance.now();
+    const waited = performance.now() - this.since;
+    this.timer = setTimeout(() => this.run(), Math.max(0, Math.min(DEBOUNCE_MS, MAX_WAIT_MS - waited)));
   }
 
   /** Nothing explored (a new model): no lookup pending, nothing shown. */
   clear() {
     clearTimeout(this.timer);
-    this.wanted = null;
+    this.wanted = this.since = null;
+    this.gaveUp = false;
     this.epoch++;
     this.showing = false; // whether a lookup's digits are shown
     this.$('.nearest-note').textContent = '';
@@ -68,13 +77,15 @@ export class NearestView {
     try {
       while (this.wanted) {
         const pixels = this.wanted, epoch = this.epoch;
-        this.wanted = null;
+        this.wanted = this.since = null;
         if (!this.showing) this.$('.nearest-note').textContent = 'Searching the 60,000 training digits…';
         try {
           const r = await this.find(pixels, K);
           if (epoch === this.epoch) this.draw(r);
         } catch (e) {
-          if (epoch === this.epoch) this.failed(e);
+          if (epoch !== this.epoch) continue;
+          this.gaveUp = e?.kind === 'data';
+          this.failed(e);
         }
       }
     } finally { this.busy = false; }

@@ -35,6 +35,7 @@ export class Rescue {
       el.losses.reset(el.losses.history, step);
       el.showStep(step);
       el.grid.stale(false);
+      el.dview.reset(el.model?.pack ?? 1); // D's opinion of the diverged generator is no news
       el.status.message(`Restored the state from step ${step.toLocaleString('en')}; press Train to go on (a lower learning rate may help).`);
       el.redraw().then(() => el.score());
     }, (e) => quiet(e) || el.fail(e, 'restore'));

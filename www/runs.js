@@ -5,6 +5,7 @@
 // reload then offers to resume it. Storage may be missing (private mode, quota): that is said
 // once and training goes on.
 import { quiet } from './rpc.js';
+import { runFromHash } from './share.js';
 import { loadRun, removeRun, saveRun } from './store.js';
 
 export class SavedRuns {
@@ -18,8 +19,15 @@ export class SavedRuns {
     this.warned = false; // that this browser cannot store runs has been said
   }
 
-  /** Where this element's run is saved: one record per page and element id. */
-  get key() { return `${location.pathname}#${this.el.id || 'ganvas-demo'}`; }
+  /**
+   * Where this element's run is saved: one record per page and element id, and per run link
+   * (share.js) in the address, so that following a link never overwrites the run saved
+   * without it, nor one saved from another link.
+   */
+  get key() {
+    const link = runFromHash(location.hash) ? location.hash : '';
+    return `${location.pathname}${link}#${this.el.id || 'ganvas-demo'}`;
+  }
 
   /** If IndexedDB holds a run of this element, offers to resume it (not when saving is off). */
   async offer() {
@@ -50,7 +58,7 @@ export class SavedRuns {
     el.rpc.call('loadCheckpoint', { bytes: run.bytes }).then((m) => {
       el.forgetRun(); // a run the visitor chose: the old one and why it once moved are past
       el.recovery.kept(run);
-      el.onModel(m, { started, history: run.history ?? [], timelapse: run.timelapse });
+      el.onModel(m, { started, history: run.history ?? [], timelapse: run.timelapse, run: run.run ?? null });
     }, async (e) => {
       if (quiet(e)) return;
       if (e.kind !== 'weights') return el.fail(e, 'loadCheckpoint');
@@ -63,7 +71,7 @@ export class SavedRuns {
   async kept({ bytes, step, preset, why, ms }) {
     const el = this.el;
     el.recovery.kept({ bytes, step, preset });
-    const record = { bytes, step, preset, history: el.losses.saved(), timelapse: el.timeline.saved(step), savedAt: Date.now(), backend: el.model?.info.backend };
+    const record = { bytes, step, preset, history: el.losses.saved(), timelapse: el.timeline.saved(step), run: el.model?.run ?? null, savedAt: Date.now(), backend: el.model?.info.backend };
     let saved = false, error = null;
     try { await saveRun(this.key, record); saved = true; } catch (e) { error = String(e?.message ?? e); }
     // Said once: training goes on, and a lost GPU or a crash still resumes from memory.

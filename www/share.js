@@ -40,7 +40,8 @@ const following = new WeakMap(); // element → the AbortController of its pendi
 
 /**
  * Makes `el` train `attrs` (runFromHash's): its run attributes set (absent ones removed, so
- * that the recipe's own settings apply), one new model, trained as soon as it is ready.
+ * that the recipe's own settings apply), one new model, trained as soon as it is ready, unless
+ * the element offers to resume this link's run saved before (then the visitor chooses).
  */
 export function startRun(el, attrs) {
   // Detached, the element drops its model; set while detached, the attributes make one new
@@ -54,7 +55,12 @@ export function startRun(el, attrs) {
   following.get(el)?.abort(); // a run asked for before this one was ready: this one replaces it
   const wait = new AbortController();
   following.set(el, wait);
-  el.addEventListener('ready', () => { wait.abort(); el.train(); }, { signal: wait.signal });
+  el.addEventListener('ready', () => {
+    wait.abort();
+    // A run of this link saved before (runs.js) is offered instead: Resume, or Train afresh.
+    if (el.status?.noticeKind === 'resume') return;
+    el.train();
+  }, { signal: wait.signal });
   parent?.insertBefore(el, next);
 }
 
