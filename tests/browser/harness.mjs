@@ -19,6 +19,16 @@ export async function start({ webgpu = false, onServe, hooks = false } = {}) {
   return { server, base, browser, async close() { await browser.close(); server.close(); } };
 }
 
+/**
+ * A second server, of the tests' build with its hooks (see serve.mjs), and its `base` URL: for
+ * the tests that break the model on purpose beside a server of the page as it ships.
+ */
+export async function serveHooked() {
+  const server = await serve(0, { hooks: true });
+  server.base = `http://localhost:${server.address().port}`;
+  return server;
+}
+
 /** Headless Debian Chromium with the flags this machine needs (`webgpu`: SwiftShader's WebGPU). */
 export function launch({ webgpu = false } = {}) {
   return chromium.launch({

@@ -10,14 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { serve } from '../../pkg-scripts/serve.mjs';
-import { gridPixels, hook, mount, open, start, state, statusText, trainSteps, waitReady } from './harness.mjs';
+import { gridPixels, hook, mount, open, serveHooked, start, state, statusText, trainSteps, waitReady } from './harness.mjs';
 
 let env, hooked;
 before(async () => {
   env = await start();
   // The test build, for the tests that break the model on purpose (poison, panic).
-  hooked = await serve(0, { hooks: true });
-  hooked.base = `http://localhost:${hooked.address().port}`;
+  hooked = await serveHooked();
 });
 after(async () => { hooked?.close(); await env?.close(); });
 

@@ -4,15 +4,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { serve } from '../../pkg-scripts/serve.mjs';
-import { hook, mount, open, start, state, trainSteps, waitReady } from './harness.mjs';
+import { hook, mount, open, serveHooked, start, state, trainSteps, waitReady } from './harness.mjs';
 
 let env, hooked;
 before(async () => {
   env = await start();
   // The test build, for the crash a recovery resumes from (see reliability.test.mjs).
-  hooked = await serve(0, { hooks: true });
-  hooked.base = `http://localhost:${hooked.address().port}`;
+  hooked = await serveHooked();
 });
 after(async () => { hooked?.close(); await env?.close(); });
 

@@ -5,14 +5,13 @@
 // steps of the tiny net.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from '../../pkg-scripts/serve.mjs';
-import { hook, mount, open, start, state, statusText, trainSteps } from './harness.mjs';
+import { hook, mount, open, serveHooked, start, state, statusText, trainSteps } from './harness.mjs';
 
 let env, hooked;
 before(async () => {
   env = await start({ webgpu: true });
   // The test build, for the test that destroys the GPU device on purpose.
-  hooked = await serve(0, { hooks: true });
+  hooked = await serveHooked();
 });
 after(async () => { hooked?.close(); await env?.close(); });
 
@@ -27,7 +26,7 @@ test('"auto" picks the CPU when the only adapter is a software fallback', async 
 });
 
 test('"auto" times both devices and trains on the faster: the CPU against SwiftShader, then WebGPU against a CPU slowed 10,000× (test switches)', { timeout: 600_000 }, async () => {
-  const page = await open(env.browser, `http://localhost:${hooked.address().port}/`);
+  const page = await open(env.browser, `${hooked.base}/`);
   // Scores after every chunk: the judge, loaded on the CPU for the first grid's score, must
   // move with the run.
   const info = await mount(page, { backend: 'auto', preset: 'tiny', weights: 'none', 'score-every': '1', 'checkpoint-every': '0' });
@@ -122,7 +121,7 @@ test('forced WebGPU initialises, trains a few steps and runs the judge', { timeo
 });
 
 test('a lost GPU: training goes on on the CPU from the last checkpoint, and the page says so', { timeout: 600_000 }, async () => {
-  const page = await open(env.browser, `http://localhost:${hooked.address().port}/`);
+  const page = await open(env.browser, `${hooked.base}/`);
   const info = await mount(page, { backend: 'webgpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '4', 'score-every': '0' }, 300_000);
   assert.equal(info.backend, 'webgpu');
   const events = page.evaluate(() => new Promise((ok, fail) => {
