@@ -21,6 +21,7 @@
 // it for a lost GPU or a crash, and stores it for a reload). Every default comes from
 // `Ganvas.defaults()`: the crate holds them, for the CLI and the page alike.
 import { cachedBytes } from './mnist-cache.js';
+import { labelsOf } from './picker.js';
 
 // The wasm API, imported by `init` from `base`'s pkg/ with the .wasm beside it: the element's
 // `base` attribute, else this file's folder. Glue and wasm always come from one build.
@@ -399,10 +400,7 @@ export const handlers = {
     const z = g.latents(DVIEW_N, DVIEW_SEED);
     const fakePixels = await g.generate(z);
     // A conditional net's latents end in the one-hot label they ask for.
-    const fakeLabels = Uint8Array.from({ length: classes ? DVIEW_N : 0 }, (_, i) => {
-      const hot = z.subarray((i + 1) * latent - classes, (i + 1) * latent);
-      return hot.indexOf(Math.max(...hot));
-    });
+    const fakeLabels = Uint8Array.from(labelsOf(z, latent, classes) ?? []);
     const realLabels = classes ? real.labels : new Uint8Array(0);
     const realP = await g.discriminate(realPixels, realLabels);
     const fakeP = await g.discriminate(fakePixels, fakeLabels);
