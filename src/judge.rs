@@ -6,16 +6,16 @@
 
 use crate::error::{Error, Result};
 use crate::latent::u8_to_pixels;
-use crate::model::{IMAGE_PIXELS, IMAGE_SIDE, linear_stack};
+use crate::model::{IMAGE_PIXELS, IMAGE_SIDE, conv_layer, linear_stack};
 use crate::quality::{self, CLASSES, Gaussian, Reference, Score};
 use crate::weights::{Header, Kind, VERSION, WeightsFile, load_module, module_bytes};
-use burn::module::{Module, Param};
-use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::module::Module;
+use burn::nn::conv::Conv2d;
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, Relu};
 use burn::prelude::*;
 use burn::tensor::activation;
-use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand::{SeedableRng, rngs::StdRng};
 
 /// Width of the penultimate layer: the features the Fréchet distance compares.
 pub const FEATURES: usize = 64;
@@ -35,31 +35,12 @@ pub struct Judge {
     activation: Relu,
 }
 
-/// A conv layer with host-seeded weights, U(-1/√fan_in, 1/√fan_in) like [`linear_stack`].
-fn conv(channels: [usize; 2], rng: &mut StdRng, device: &Device) -> Conv2d {
-    let mut layer = Conv2dConfig::new(channels, [5, 5]).init(device);
-    let fan_in = channels[0] * 25;
-    let bound = 1.0 / (fan_in as f32).sqrt();
-    let mut uniform =
-        |n: usize| -> Vec<f32> { (0..n).map(|_| rng.random_range(-bound..bound)).collect() };
-    let shape = [channels[1], channels[0], 5, 5];
-    layer.weight = Param::from_data(
-        TensorData::new(uniform(shape.iter().product()), shape),
-        device,
-    );
-    layer.bias = Some(Param::from_data(
-        TensorData::new(uniform(channels[1]), [channels[1]]),
-        device,
-    ));
-    layer
-}
-
 impl Judge {
     /// A judge with seeded initial weights (the same network on every device).
     pub fn new(seed: u64, device: &Device) -> Self {
         let mut rng = StdRng::seed_from_u64(seed ^ 0x6a75_6467_6521);
-        let conv1 = conv([1, 16], &mut rng, device);
-        let conv2 = conv([16, 32], &mut rng, device);
+        let conv1 = conv_layer([1, 16], 1, &mut rng, device);
+        let conv2 = conv_layer([16, 32], 1, &mut rng, device);
         let mut dense = linear_stack(&[32 * 4 * 4, FEATURES, CLASSES], &mut rng, device);
         let output = dense.pop().expect("two layers");
         let hidden = dense.pop().expect("two layers");

@@ -16,7 +16,10 @@
 //! ```
 //!
 //! Matrices (`[inputs, outputs]` in burn's `Linear`) are quantized symmetrically per block of
-//! `B` rows of one column: `w ≈ q · scale`, `scale ≥ max|w| / (2^(bits-1) - 1)`. The block
+//! `B` rows of one column: `w ≈ q · scale`, `scale ≥ max|w| / (2^(bits-1) - 1)`. A convolution's
+//! kernel (`[in, out, k, k]` transposed, `[out, in, k, k]` plain) is read as a matrix of its first
+//! dimension's rows by the product of the rest: one column per output channel and kernel tap of a
+//! transposed convolution, so its blocks span input channels as a dense layer's span inputs. The block
 //! scales are themselves stored in 8 bits against their column's largest one (as QLoRA's
 //! "double quantization" does): an f16 per block would be a fifth of a 4-bit file. Biases and other
 //! vectors stay f32: they are a few kilobytes. Loading dequantizes on the host and uploads f32
@@ -94,7 +97,7 @@ fn write_entry(
     values: &[f32],
     (bits, block): (u8, usize),
 ) -> bool {
-    let bits = if shape.len() == 2 { bits } else { 32 };
+    let bits = if shape.len() >= 2 { bits } else { 32 };
     out.push(bits);
     out.push(shape.len() as u8);
     for &d in shape {
@@ -106,7 +109,7 @@ fn write_entry(
             .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
         return true;
     }
-    let (rows, cols) = (shape[0], shape[1]);
+    let (rows, cols) = (shape[0], shape[1..].iter().product());
     let block = block.min(rows);
     let top = ((1u32 << (bits - 1)) - 1) as f32;
     let blocks = rows.div_ceil(block);
@@ -242,8 +245,8 @@ impl<'a> Cursor<'a> {
         let n: usize = shape.iter().product();
         match (bits, rank) {
             (32, _) => self.f32s(n),
-            (8 | 4, 2) => {
-                let (rows, cols) = (shape[0], shape[1]);
+            (8 | 4, 2..) => {
+                let (rows, cols) = (shape[0], shape[1..].iter().product());
                 let block = self.u32()?;
                 if block == 0 {
                     return Err(bad("a quantized tensor has blocks of 0 rows"));

@@ -69,6 +69,61 @@ fn every_layer_has_the_preset_shape() {
 }
 
 #[test]
+fn conv_layers_have_the_preset_shape() {
+    let device = common::cpu();
+    // G: a dense layer to a 7×7 map, then 4×4 transposed convolutions [in, out, 4, 4] to
+    // 14×14 and 28×28. D: 4×4 convolutions [out, in, 4, 4] to 14×14 and 7×7, a dense logit,
+    // and for a conditional D the label's projection onto the 7·7·C features.
+    for (preset, input, [g0, g1], [d0, d1], classes) in [
+        (Preset::Conv, 100, [64, 32], [32, 64], 0),
+        (Preset::ConvConditional, 110, [16, 8], [8, 16], 10),
+    ] {
+        let config = preset.config();
+        let mut g = expected(&[input, 49 * g0]);
+        g.extend([vec![g0, g1, 4, 4], vec![g1], vec![g1, 1, 4, 4], vec![1]]);
+        assert_eq!(
+            shapes(&config.init_generator(1, &device)),
+            g,
+            "{preset:?} G"
+        );
+        let mut d = vec![vec![d0, 1, 4, 4], vec![d0], vec![d1, d0, 4, 4], vec![d1]];
+        d.extend(expected(&[49 * d1, 1]));
+        if classes > 0 {
+            d.push(vec![classes, 49 * d1]);
+        }
+        assert_eq!(
+            shapes(&config.init_discriminator(1, &device)),
+            d,
+            "{preset:?} D"
+        );
+    }
+}
+
+#[test]
+fn conv_shapes_are_checked() {
+    let three = GanConfig::conv(vec![8, 8, 8], vec![8, 8]);
+    assert!(
+        three
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("2 convolution layers")
+    );
+    assert!(GanConfig::conv(vec![8, 0], vec![8, 8]).validate().is_err());
+    assert!(
+        GanConfig::conv(vec![8, 8], vec![8, 4096])
+            .validate()
+            .is_err()
+    );
+    // A conv D judges packs as channels.
+    let packed = GanConfig::conv(vec![8, 4], vec![4, 8]).with_pack(2);
+    let d = packed.init_discriminator(0, &common::cpu());
+    assert_eq!(d.pack(), 2);
+    let g = packed.init_generator(0, &common::cpu());
+    assert_eq!(d.forward(g.sample(6, 0), None).dims(), [3, 1]);
+}
+
+#[test]
 fn standard_generator_has_1_48_million_parameters() {
     let g = Preset::Standard.config().init_generator(0, &common::cpu());
     assert_eq!(g.num_params(), 1_486_352);
@@ -124,6 +179,16 @@ fn presets_parse_and_describe() {
     assert_eq!(
         Preset::Conditional.config().describe(),
         "G 100+10→256→512→784, D 784→256→1, labels projected onto D's last layer (conditional)"
+    );
+    assert_eq!(
+        Preset::Conv.config().describe(),
+        "G 100→7·7·64→14·14·32→784, D 784→14·14·32→7·7·64→1, 4×4 stride-2 (transposed) \
+         convolutions (conv)"
+    );
+    assert_eq!(
+        Preset::ConvConditional.config().describe(),
+        "G 100+10→7·7·16→14·14·8→784, D 784→14·14·8→7·7·16→1, labels projected onto D's \
+         last layer, 4×4 stride-2 (transposed) convolutions (conv-conditional)"
     );
     for preset in Preset::ALL {
         assert_eq!(preset.name().parse::<Preset>().unwrap(), preset);

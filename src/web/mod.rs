@@ -119,7 +119,7 @@ impl Ganvas {
         defaults::grid_cols(self.classes())
     }
 
-    /// The network preset ("tiny", "tiny-conditional", "conditional", "standard"; "custom" for
+    /// The network preset ("tiny", "tiny-conditional", "conv-conditional", "conditional", "conv", "standard"; "custom" for
     /// another shape).
     pub fn preset(&self) -> String {
         self.session.preset().map_or("custom", Preset::name).into()

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** A network preset. */
-export type Preset = "tiny" | "tiny-conditional" | "conditional" | "standard";
+export type Preset = "tiny" | "tiny-conditional" | "conv-conditional" | "conditional" | "conv" | "standard";
 /** What `backend` may ask for: "auto" trains on whichever of WebGPU (a hardware adapter) and the CPU it measures faster. */
 export type BackendChoice = "auto" | "webgpu" | "cpu" | "flex";
 /** Which generator the digits come from. */

@@ -106,6 +106,34 @@ test("a checkpoint written on WebGPU carries Adam's moments: resumed there, the 
   await page.close();
 });
 
+test('conv-conditional trains on WebGPU: a few steps, finite, the losses of the CPU for the same seed', { timeout: 600_000 }, async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  const got = await page.evaluate(async () => {
+    const { default: init, Ganvas } = await import('/pkg/ganvas.js');
+    await init();
+    const gz = await (await fetch('/data/mnist-train.gz')).arrayBuffer();
+    const mnist = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    const run = async (backend) => {
+      const g = await Ganvas.create({ backend, preset: 'conv-conditional', seed: 5 });
+      g.setData(mnist);
+      return { backend: g.backendInfo().backend, preset: g.preset(), steps: await g.train(3) };
+    };
+    return { gpu: await run('webgpu'), cpu: await run('cpu') };
+  });
+  assert.deepEqual([got.gpu.backend, got.cpu.backend, got.gpu.preset], ['webgpu', 'cpu', 'conv-conditional']);
+  assert.deepEqual(got.gpu.steps.map((s) => s.step), [1, 2, 3]);
+  for (const [i, g] of got.gpu.steps.entries()) {
+    const c = got.cpu.steps[i];
+    for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake']) {
+      assert.ok(Number.isFinite(g[k]), `step ${g.step} ${k} on WebGPU: ${g[k]}`);
+      // The same arithmetic in another order: equal to a few parts in 10,000 (float sums).
+      assert.ok(Math.abs(g[k] - c[k]) <= 1e-3 * Math.max(1, Math.abs(c[k])), `step ${g.step} ${k}: WebGPU ${g[k]} vs CPU ${c[k]}`);
+    }
+  }
+  assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU|adapter/i.test(e)), []);
+  await page.close();
+});
+
 test('forced WebGPU initialises, trains a few steps and runs the judge', { timeout: 420_000 }, async () => {
   const page = await open(env.browser, `${env.base}/`);
   const info = await mount(page, { backend: 'webgpu', preset: 'tiny', weights: 'none' }, 300_000);

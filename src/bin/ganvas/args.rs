@@ -13,7 +13,7 @@ use std::path::PathBuf;
 #[command(
     name = "ganvas",
     version,
-    about = "A dense MNIST GAN on burn: train it, sample it"
+    about = "An MNIST GAN on burn (dense or convolutional): train it, sample it"
 )]
 pub struct Cli {
     #[command(subcommand)]

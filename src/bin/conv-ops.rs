@@ -1,0 +1,167 @@
+//! `conv-ops`: how fast the CPU backend runs the convolutional nets' layers, forward and
+//! forward + backward, against a matrix product of the same FLOPs (what im2col + matmul would
+//! cost if building the columns were free). Prints a Markdown table for BENCHMARKS.md; run by
+//! `pkg-scripts/bench --native`.
+//!
+//! `RAYON_NUM_THREADS` sets the threads, as for `ganvas train`.
+
+use burn::nn::PaddingConfig2d;
+use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
+use burn::prelude::*;
+use burn::tensor::Distribution;
+use std::time::Instant;
+
+type Fwd = Box<dyn Fn(Tensor<4>) -> Tensor<4>>;
+
+/// One layer of a preset: its name, input shape `[n, c, side, side]` and output channels.
+struct Layer {
+    name: &'static str,
+    transposed: bool,
+    batch: usize,
+    channels: [usize; 2],
+    side_in: usize,
+}
+
+impl Layer {
+    fn side_out(&self) -> usize {
+        if self.transposed {
+            self.side_in * 2
+        } else {
+            self.side_in / 2
+        }
+    }
+
+    /// Multiply-adds ×2 of the forward pass.
+    fn flops(&self) -> f64 {
+        let [cin, cout] = self.channels;
+        // Every input pixel of a transposed conv (every output pixel of a conv) meets the
+        // whole 4×4 kernel.
+        let pixels = if self.transposed {
+            self.side_in
+        } else {
+            self.side_out()
+        }
+        .pow(2);
+        2.0 * (self.batch * pixels * cin * cout * 16) as f64
+    }
+}
+
+/// Median ms of `f` over `reps` runs after one warm-up.
+fn time(reps: usize, mut f: impl FnMut()) -> f64 {
+    f();
+    let mut ms: Vec<f64> = (0..reps)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    ms[reps / 2]
+}
+
+fn sync(t: Tensor<1>) {
+    let _ = t.into_data();
+}
+
+fn main() {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .build()
+        .expect("a thread pool");
+    pool.install(run);
+}
+
+fn run() {
+    let plain = Device::flex();
+    let device = plain.clone().autodiff();
+    let layers = |g: [usize; 2], d: [usize; 2]| {
+        [
+            Layer {
+                name: "G convT 7→14",
+                transposed: true,
+                batch: 64,
+                channels: [g[0], g[1]],
+                side_in: 7,
+            },
+            Layer {
+                name: "G convT 14→28",
+                transposed: true,
+                batch: 64,
+                channels: [g[1], 1],
+                side_in: 14,
+            },
+            Layer {
+                name: "D conv 28→14",
+                transposed: false,
+                batch: 128,
+                channels: [1, d[0]],
+                side_in: 28,
+            },
+            Layer {
+                name: "D conv 14→7",
+                transposed: false,
+                batch: 128,
+                channels: [d[0], d[1]],
+                side_in: 14,
+            },
+        ]
+    };
+    println!(
+        "| preset | layer | shape (batch, channels) | MFLOP fwd | fwd ms | fwd+bwd ms | GFLOP/s fwd+bwd | matmul of the same FLOPs ×3, ms | vs the matmul |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (preset, g, d) in [
+        ("conv-conditional", [16, 8], [8, 16]),
+        ("conv", [64, 32], [32, 64]),
+    ] {
+        for layer in layers(g, d) {
+            let [cin, cout] = layer.channels;
+            let x = Tensor::<4>::random(
+                [layer.batch, cin, layer.side_in, layer.side_in],
+                Distribution::Normal(0.0, 1.0),
+                &device,
+            )
+            .require_grad();
+            let forward: Fwd = if layer.transposed {
+                let m: ConvTranspose2d = ConvTranspose2dConfig::new([cin, cout], [4, 4])
+                    .with_stride([2, 2])
+                    .with_padding([1, 1])
+                    .init(&device);
+                Box::new(move |x| m.forward(x))
+            } else {
+                let m: Conv2d = Conv2dConfig::new([cin, cout], [4, 4])
+                    .with_stride([2, 2])
+                    .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+                    .init(&device);
+                Box::new(move |x| m.forward(x))
+            };
+            let reps = 21;
+            let fwd = time(reps, || sync(forward(x.clone().detach()).sum()));
+            // Forward, then the gradients of the input and of the layer's weights.
+            let both = time(reps, || {
+                let grads = forward(x.clone()).sum().backward();
+                sync(x.grad(&grads).expect("a gradient").sum());
+            });
+            // A matmul of the same FLOPs as im2col would run: [positions, cin·16] × [cin·16, cout].
+            let positions = layer.batch
+                * if layer.transposed {
+                    layer.side_in
+                } else {
+                    layer.side_out()
+                }
+                .pow(2);
+            let a = Tensor::<2>::random([positions, cin * 16], Distribution::Default, &plain);
+            let b = Tensor::<2>::random([cin * 16, cout], Distribution::Default, &plain);
+            let mm = time(reps, || sync(a.clone().matmul(b.clone()).sum()));
+            let mflop = layer.flops() / 1e6;
+            println!(
+                "| {preset} | {} | {}, {cin}→{cout} | {mflop:.1} | {fwd:.2} | {both:.2} | {:.1} | {:.2} | {:.1}× |",
+                layer.name,
+                layer.batch,
+                3.0 * mflop / both,
+                3.0 * mm,
+                both / (3.0 * mm)
+            );
+        }
+    }
+}
