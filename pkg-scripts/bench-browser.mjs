@@ -6,12 +6,17 @@
 //    webgl and webgpu backends (pkg-scripts/bench-tfjs/).
 // How soon "Train from scratch" draws digits: pkg-scripts/bench-scratch.mjs.
 // Needs pkg-scripts/build first. Usage: node pkg-scripts/bench-browser.mjs [--smoke]
+//   [--presets a,b] (default tiny,standard,conv-conditional,conv) [--cpu-only] (no WebGPU runs)
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
 import { gridPixels, mount, open, start, trainFor, waitReady } from '../tests/browser/harness.mjs';
 
 const smoke = process.argv.includes('--smoke');
-const presets = smoke ? ['tiny'] : ['tiny', 'standard'];
+const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const presets = arg('presets')?.split(',') ?? (smoke ? ['tiny'] : ['tiny', 'standard', 'conv-conditional', 'conv']);
+const backends = process.argv.includes('--cpu-only') ? ['flex'] : ['flex', 'webgpu'];
+// TF.js has these nets (bench-tfjs/gan.js); the conditional ones it has not.
+const TFJS = ['tiny', 'standard', 'conv'];
 const budget = smoke ? { steps: 3, seconds: 20, warmup: 1 } : { steps: 300, seconds: 60, warmup: 10 };
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const served = new Map(); // path → bytes, as the page's server sent them
@@ -32,17 +37,18 @@ try {
 
   console.log('| preset | implementation | backend | adapter | iterations | it/s |\n|---|---|---|---|---|---|');
   for (const preset of presets) {
-    for (const backend of ['flex', 'webgpu']) {
+    for (const backend of backends) {
       const info = await mount(page, { backend, preset, weights: 'none', 'score-every': '0' }, 900_000);
       const r = await trainFor(page, budget);
       const name = info.adapter ? `${info.adapter.vendor} ${info.adapter.architecture}` : '–';
       const adapter = /swiftshader/i.test(name) || info.adapter?.isFallbackAdapter ? 'SwiftShader (software)' : name;
       console.log(`| ${preset} | ganvas (burn ${info.burnBackend}) | ${info.backend === 'webgpu' ? 'WebGPU' : 'CPU, wasm SIMD'} | ${adapter} | ${r.steps} | ${r.rate.toFixed(2)} |`);
     }
+    if (!TFJS.includes(preset)) continue;
     const tf = await env.browser.newPage();
     await tf.goto(`http://localhost:${tfjs.address().port}/index.html`);
     await tf.waitForFunction(() => window.tfjsReady);
-    for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu']) {
+    for (const backend of backends.includes('webgpu') ? ['cpu', 'wasm', 'webgl', 'webgpu'] : ['cpu', 'wasm']) {
       try {
         const r = await tf.evaluate((o) => window.benchTfjs(o), { backend, preset, ...budget });
         const name = r.adapter ?? r.webglRenderer ?? '–';

@@ -1,13 +1,15 @@
 // "Digits in a minute": drives the demo page in headless Chromium as a visitor would (open it,
 // press Train from scratch once, wait) and records the page's own quality meter against
-// wall-clock seconds since the click, for the page's from-scratch default and for the default
-// it replaced (the standard net, classic recipe). Each is run `--runs` times; the tables give
-// the median. Writes pkg-scripts/bench-results/scratch.md (tables for BENCHMARKS.md),
+// wall-clock seconds since the click, for the page's from-scratch default (the dense
+// tiny-conditional net), the convolutional conv-conditional net with the same recipe, and the
+// default it replaced (the standard net, classic recipe). Each is run `--runs` times; the
+// tables give the median. Writes pkg-scripts/bench-results/scratch.md (tables for BENCHMARKS.md),
 // scratch-curves.png (digit score and Fréchet distance over seconds, every run) and the grid
 // at 20 s and 60 s of each default's first run.
 // The meter's "Score every" field is set to 100 steps so that readings come every few seconds;
 // the page's own cap keeps scoring under 10% of training time, as at the default 500.
 // Needs pkg-scripts/build first. Usage: node pkg-scripts/bench-scratch.mjs [--runs 3] [--seconds 300] [--smoke]
+//   [--nets new,conv,old] (which of the three; default new,conv)
 // `--replot` redraws the tables and the PNG from the last run's scratch.json without running.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,11 +30,19 @@ const SHOTS = [20, 60].filter((t) => t <= seconds);
 // A smoke run (CI) checks the script works without touching the recorded results.
 const out = smoke ? join(tmpdir(), 'ganvas-bench-scratch/') : fileURLToPath(new URL('./bench-results/', import.meta.url));
 
-const DEFAULTS = [
+const NETS = [
   {
-    key: 'new', name: 'new default: conditional net, fast recipe',
+    key: 'new', name: 'default: tiny-conditional (dense), fast recipe',
     // The page as it opens (pretrained standard digits), then the one button.
     async setup(page) { await waitReady(page, '#demo'); },
+  },
+  {
+    key: 'conv', name: 'conv-conditional, fast recipe',
+    // The preset picked before the click: Train from scratch then trains it.
+    async setup(page) {
+      await waitReady(page, '#demo');
+      await mount(page, { preset: 'conv-conditional', weights: 'none', recipe: 'fast' });
+    },
   },
   {
     key: 'old', name: 'old default: standard net, classic recipe',
@@ -44,6 +54,10 @@ const DEFAULTS = [
     },
   },
 ];
+
+const picked = process.argv.find((a) => a.startsWith('--nets='))?.slice(7).split(',') ?? (smoke ? ['new'] : ['new', 'conv']);
+const DEFAULTS = NETS.filter((n) => picked.includes(n.key));
+const COLORS = { new: '#1a7f64', conv: '#2f5fb3', old: '#c0392b' };
 
 async function run(config, index) {
   const page = await open(env.browser, `${env.base}/`);
@@ -170,7 +184,7 @@ try {
     names.forEach(([name, color], i) => { ctx.fillStyle = color; ctx.fillText(`— ${name}`, 60 + i * 420, 405); });
   }, {
     seconds,
-    series: DEFAULTS.flatMap((c, k) => results[c.key].map((rec) => ({ name: c.name, color: k === 0 ? '#1a7f64' : '#c0392b', points: rec.scores }))),
+    series: DEFAULTS.flatMap((c) => results[c.key].map((rec) => ({ name: c.name, color: COLORS[c.key], points: rec.scores }))),
   });
   await page.locator('#c').screenshot({ path: `${out}scratch-curves.png` });
   await page.close();

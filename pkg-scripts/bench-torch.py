@@ -1,7 +1,8 @@
 """The ganvas GAN in PyTorch, for a side-by-side native speed comparison with `ganvas train`.
 
-Same networks (presets tiny and standard, the standard D on pairs of digits), same init scheme
-(U(±1/√fan_in), PyTorch's own default for Linear), BCE on logits, Adam(2e-4, β 0.5/0.999),
+Same networks (presets tiny, standard and conv, the standard and conv Ds on pairs of digits), same
+init scheme (U(±1/√fan_in), PyTorch's own default for Linear, Conv2d and ConvTranspose2d, which
+ganvas copies), BCE on logits, Adam(2e-4, β 0.5/0.999),
 batch 64, real digits drawn from MNIST on the host each step, one D step on real+fake in one
 forward pass, then one G step through a frozen D; losses read back every 100 steps.
 
@@ -19,6 +20,25 @@ from torch import nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 PRESETS = {"tiny": ([256], [256], 1), "standard": ([256, 512, 1024], [1024, 512, 256], 2)}
+# DCGAN: G z→7·7·64→(4×4 stride-2 transposed conv)14·14·32→28·28, D 28·28·2→14·14·32→7·7·64→1.
+CONV = {"conv": ([64, 32], [32, 64], 2)}
+
+
+def conv_nets(g, d, pack):
+    """ganvas's conv preset: LeakyReLU 0.2, no normalisation, tanh out, pairs as channels."""
+    act = lambda: nn.LeakyReLU(0.2)  # noqa: E731
+    G = nn.Sequential(
+        nn.Linear(100, g[0] * 49), act(), nn.Unflatten(1, (g[0], 7, 7)),
+        nn.ConvTranspose2d(g[0], g[1], 4, 2, 1), act(),
+        nn.ConvTranspose2d(g[1], 1, 4, 2, 1), nn.Flatten(), nn.Tanh(),
+    )
+    D = nn.Sequential(
+        nn.Unflatten(1, (pack, 28, 28)),
+        nn.Conv2d(pack, d[0], 4, 2, 1), act(),
+        nn.Conv2d(d[0], d[1], 4, 2, 1), act(),
+        nn.Flatten(), nn.Linear(d[1] * 49, 1),
+    )
+    return G, D
 
 
 def mlp(widths, out):
@@ -40,9 +60,13 @@ def main():
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     images = load(data)
-    g_hidden, d_hidden, pack = PRESETS[preset]
-    G = mlp([100, *g_hidden, 784], nn.Tanh())
-    D = mlp([784 * pack, *d_hidden, 1], nn.Identity())
+    if preset in CONV:
+        G, D = conv_nets(*CONV[preset])
+        pack = CONV[preset][2]
+    else:
+        g_hidden, d_hidden, pack = PRESETS[preset]
+        G = mlp([100, *g_hidden, 784], nn.Tanh())
+        D = mlp([784 * pack, *d_hidden, 1], nn.Identity())
     opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
     opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
     batch = 64

@@ -83,8 +83,8 @@ pub enum Preset {
     /// as tiny-conditional's. Shipped pretrained (weights/conditional.ganvas): each digit
     /// drawn on request is read as itself ≥ 97% of the time.
     Conditional,
-    /// DCGAN: G z100→7·7·64→(transposed conv)14·14·32→28·28, D 28·28→(conv)14·14·32→
-    /// 7·7·64→1, LeakyReLU 0.2, no normalisation. Shipped pretrained (weights/conv.ganvas):
+    /// DCGAN: G z100→7·7·64→(transposed conv)14·14·32→28·28, D 28·28·2→(conv)14·14·32→
+    /// 7·7·64→1 on pairs of digits (as channels), LeakyReLU 0.2, no normalisation. Shipped pretrained (weights/conv.ganvas):
     /// smooth strokes where the dense nets' digits are speckled.
     Conv,
     /// The page's convolutional net, told which digit to draw: G (z100 + one-hot
@@ -125,7 +125,9 @@ impl Preset {
             // (G 32/16, D 16/32) drew as well in the page's first minute of steps but trained
             // at half the speed (22 against 50 steps/s natively on one thread, ~9 in the page);
             // the shipped net is four times as wide, trained natively.
-            Preset::Conv => GanConfig::conv(vec![64, 32], vec![32, 64]),
+            // D judges pairs (PacGAN), as for the standard net: an unconditional G is not told
+            // to draw every digit, and pairs of the same few digits are easy to spot.
+            Preset::Conv => GanConfig::conv(vec![64, 32], vec![32, 64]).with_pack(2),
             Preset::ConvConditional => {
                 GanConfig::conv(vec![16, 8], vec![8, 16]).with_classes(crate::quality::CLASSES)
             }

@@ -74,9 +74,9 @@ fn conv_layers_have_the_preset_shape() {
     // G: a dense layer to a 7×7 map, then 4×4 transposed convolutions [in, out, 4, 4] to
     // 14×14 and 28×28. D: 4×4 convolutions [out, in, 4, 4] to 14×14 and 7×7, a dense logit,
     // and for a conditional D the label's projection onto the 7·7·C features.
-    for (preset, input, [g0, g1], [d0, d1], classes) in [
-        (Preset::Conv, 100, [64, 32], [32, 64], 0),
-        (Preset::ConvConditional, 110, [16, 8], [8, 16], 10),
+    for (preset, input, [g0, g1], [d0, d1], pack, classes) in [
+        (Preset::Conv, 100, [64, 32], [32, 64], 2, 0),
+        (Preset::ConvConditional, 110, [16, 8], [8, 16], 1, 10),
     ] {
         let config = preset.config();
         let mut g = expected(&[input, 49 * g0]);
@@ -86,7 +86,7 @@ fn conv_layers_have_the_preset_shape() {
             g,
             "{preset:?} G"
         );
-        let mut d = vec![vec![d0, 1, 4, 4], vec![d0], vec![d1, d0, 4, 4], vec![d1]];
+        let mut d = vec![vec![d0, pack, 4, 4], vec![d0], vec![d1, d0, 4, 4], vec![d1]];
         d.extend(expected(&[49 * d1, 1]));
         if classes > 0 {
             d.push(vec![classes, 49 * d1]);
@@ -182,8 +182,8 @@ fn presets_parse_and_describe() {
     );
     assert_eq!(
         Preset::Conv.config().describe(),
-        "G 100→7·7·64→14·14·32→784, D 784→14·14·32→7·7·64→1, 4×4 stride-2 (transposed) \
-         convolutions (conv)"
+        "G 100→7·7·64→14·14·32→784, D 28·28·2→14·14·32→7·7·64→1 on packs of 2, 4×4 stride-2 \
+         (transposed) convolutions (conv)"
     );
     assert_eq!(
         Preset::ConvConditional.config().describe(),

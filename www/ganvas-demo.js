@@ -12,7 +12,7 @@
 //
 // Attributes (each also a property; read after connection too):
 //   mode="train|explore"        train: the whole demo; explore: the grid and latent sliders only
-//   preset="standard|tiny|conditional"  the network (default: the crate's, with its shipped weights)
+//   preset="standard|tiny|tiny-conditional|conditional|conv-conditional|conv"  the network (default: the crate's, with its shipped weights)
 //   backend="auto|webgpu|cpu"   auto: starts on the CPU, then times training on the CPU and on
 //                               WebGPU (a hardware adapter) and trains on the faster
 //   seed="0"                    seed of fresh weights

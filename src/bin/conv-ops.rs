@@ -9,6 +9,7 @@ use burn::nn::PaddingConfig2d;
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::prelude::*;
 use burn::tensor::Distribution;
+use ganvas::{GanConfig, Preset};
 use std::time::Instant;
 
 type Fwd = Box<dyn Fn(Tensor<4>) -> Tensor<4>>;
@@ -65,10 +66,77 @@ fn sync(t: Tensor<1>) {
 }
 
 fn main() {
+    flops_table();
     let pool = rayon::ThreadPoolBuilder::new()
         .build()
         .expect("a thread pool");
     pool.install(run);
+}
+
+/// Forward FLOPs (2 × multiply-adds) of one digit through G, and of one pack through D.
+fn forward_flops(gan: &GanConfig) -> (f64, f64) {
+    let dense = |widths: Vec<usize>| -> usize { widths.windows(2).map(|w| 2 * w[0] * w[1]).sum() };
+    let side = ganvas::model::CONV_SIDE;
+    // 7×7 → 14×14 → 28×28: each input pixel of a transposed conv meets all 16 taps.
+    let g_maps = |c: &[usize]| -> usize {
+        let channels: Vec<usize> = c.iter().copied().chain([1]).collect();
+        let layer = |(i, w): (usize, &[usize])| 2 * (side << i).pow(2) * w[0] * w[1] * 16;
+        channels.windows(2).enumerate().map(layer).sum()
+    };
+    // 28×28 → 14×14 → 7×7: each output pixel of a conv meets all 16 taps.
+    let d_maps = |c: &[usize], pack: usize| -> usize {
+        let channels: Vec<usize> = [pack].into_iter().chain(c.iter().copied()).collect();
+        let layer = |(i, w): (usize, &[usize])| 2 * ((2 * side) >> i).pow(2) * w[0] * w[1] * 16;
+        channels.windows(2).enumerate().map(layer).sum()
+    };
+    let g_out = gan.g_conv.first().map_or(784, |c| c * side * side);
+    let d_in = gan
+        .d_conv
+        .last()
+        .map_or(784 * gan.pack, |c| c * side * side);
+    let g_dense = [gan.input_width()]
+        .into_iter()
+        .chain(gan.g_hidden.clone())
+        .chain([g_out]);
+    let d_dense = [d_in].into_iter().chain(gan.d_hidden.clone()).chain([1]);
+    let g = dense(g_dense.collect())
+        + if gan.g_conv.is_empty() {
+            0
+        } else {
+            g_maps(&gan.g_conv)
+        };
+    let d = dense(d_dense.collect())
+        + if gan.d_conv.is_empty() {
+            0
+        } else {
+            d_maps(&gan.d_conv, gan.pack)
+        };
+    (g as f64, d as f64)
+}
+
+/// FLOPs of one training iteration of every preset at batch 64: G forward for D's fake batch,
+/// D forward and backward (×3) on the real and fake batches, then G forward and backward (×3)
+/// through D's forward and input gradients (×2).
+fn flops_table() {
+    let batch = 64.0;
+    println!(
+        "| preset | G forward, MFLOP per digit | D forward, MFLOP per digit | GFLOP per iteration (batch 64) |"
+    );
+    println!("|---|---|---|---|");
+    for preset in Preset::ALL {
+        let gan = preset.config();
+        let (g, d) = forward_flops(&gan);
+        let d_digit = d / gan.pack as f64;
+        let iteration = batch * (4.0 * g + 8.0 * d_digit);
+        println!(
+            "| {} | {:.2} | {:.2} | {:.3} |",
+            preset.name(),
+            g / 1e6,
+            d_digit / 1e6,
+            iteration / 1e9
+        );
+    }
+    println!();
 }
 
 fn run() {

@@ -23,7 +23,7 @@ pub fn generate_chunks(
         None => latent::inputs(n, z, classes, seed),
         Some(_) if classes == 0 => {
             return Err(Error::Config(
-                "--digit needs a conditional generator (preset conditional); this one draws \
+                "--digit needs a conditional generator (presets conditional, tiny-conditional, conv-conditional); this one draws \
                  whatever digit its latent vector gives"
                     .into(),
             ));
