@@ -37,7 +37,7 @@ const THROTTLE_IDLE = 9; // hidden tab, background="throttle": idle 9× each chu
 let base = new URL('./', import.meta.url);
 const under = (path) => new URL(path, base);
 // The pretrained weights pkg-scripts/build puts beside the wasm, by preset.
-const SHIPPED = { standard: 'pkg/standard.ganvas', conditional: 'pkg/conditional.ganvas' };
+const SHIPPED = { standard: 'pkg/standard.ganvas', conditional: 'pkg/conditional.ganvas', conv: 'pkg/conv.ganvas' };
 const DATA = 'data/mnist-train.gz';
 const JUDGE = 'pkg/judge.ganvas';
 // D's view: the same real digits and generator inputs each time, so that what changes is D's opinion.
