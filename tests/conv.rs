@@ -4,7 +4,6 @@
 
 mod common;
 
-use burn::prelude::*;
 use ganvas::judge::{Judge, load_judge};
 use ganvas::quality::{Reference, SCORE_N, SCORE_SEED, Score};
 use ganvas::quant::Storage;

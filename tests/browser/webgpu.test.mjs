@@ -71,13 +71,20 @@ test('"auto" times both devices and trains on the faster: the CPU against SwiftS
   await page.close();
 });
 
+/** The wasm API (`window.Ganvas`) and MNIST's training file unpacked (`window.mnist`), in `page`. */
+const wasmAndMnist = (page) => page.evaluate(async () => {
+  const { default: init, Ganvas } = await import('/pkg/ganvas.js');
+  await init();
+  const gz = await (await fetch('/data/mnist-train.gz')).arrayBuffer();
+  window.mnist = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  window.Ganvas = Ganvas;
+});
+
 test("a checkpoint written on WebGPU carries Adam's moments: resumed there, the next steps match an unbroken run", { timeout: 600_000 }, async () => {
   const page = await open(env.browser, `${env.base}/`);
+  await wasmAndMnist(page);
   const got = await page.evaluate(async () => {
-    const { default: init, Ganvas } = await import('/pkg/ganvas.js');
-    await init();
-    const gz = await (await fetch('/data/mnist-train.gz')).arrayBuffer();
-    const mnist = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    const { Ganvas, mnist } = window;
     // One model (a wasm module starts one WebGPU device): the checkpoint is loaded back into
     // it, which builds every network and moment afresh from the bytes.
     const a = await Ganvas.create({ backend: 'webgpu', preset: 'tiny', seed: 3 });
@@ -108,11 +115,9 @@ test("a checkpoint written on WebGPU carries Adam's moments: resumed there, the 
 
 test('conv-conditional trains on WebGPU: a few steps, finite, the losses of the CPU for the same seed', { timeout: 600_000 }, async () => {
   const page = await open(env.browser, `${env.base}/`);
+  await wasmAndMnist(page);
   const got = await page.evaluate(async () => {
-    const { default: init, Ganvas } = await import('/pkg/ganvas.js');
-    await init();
-    const gz = await (await fetch('/data/mnist-train.gz')).arrayBuffer();
-    const mnist = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    const { Ganvas, mnist } = window;
     const run = async (backend) => {
       const g = await Ganvas.create({ backend, preset: 'conv-conditional', seed: 5 });
       g.setData(mnist);
