@@ -84,12 +84,13 @@ pub enum Preset {
     /// drawn on request is read as itself ≥ 97% of the time.
     Conditional,
     /// DCGAN: G z100→7·7·64→(transposed conv)14·14·32→28·28, D 28·28·2→(conv)14·14·32→
-    /// 7·7·64→1 on pairs of digits (as channels), LeakyReLU 0.2, no normalisation. Shipped pretrained (weights/conv.ganvas):
-    /// smooth strokes where the dense nets' digits are speckled.
+    /// 7·7·64→1 on pairs of digits (as channels), LeakyReLU 0.2, no normalisation. Shipped
+    /// pretrained (weights/conv.ganvas): smooth strokes on a clean background, though it scores
+    /// below `standard` so far (weights/README.md).
     Conv,
     /// The page's convolutional net, told which digit to draw: G (z100 + one-hot
     /// label)→7·7·16→14·14·8→28·28, D 28·28→14·14·8→7·7·16→1 with the label projected onto
-    /// its 7·7·16 features. Narrow enough to train at 20 steps/s in the page on the CPU.
+    /// its 7·7·16 features. Narrow enough to train in the page on the CPU (30 steps/s here).
     ConvConditional,
 }
 
@@ -123,8 +124,8 @@ impl Preset {
             }
             // Widths measured (BENCHMARKS.md, "Convolutional nets"): twice these channels
             // (G 32/16, D 16/32) drew as well in the page's first minute of steps but trained
-            // at half the speed (22 against 50 steps/s natively on one thread, ~9 in the page);
-            // the shipped net is four times as wide, trained natively.
+            // at under half the speed (22 against 50 steps/s natively on one thread); the
+            // shipped net is four times as wide, trained natively.
             // D judges pairs (PacGAN), as for the standard net: an unconditional G is not told
             // to draw every digit, and pairs of the same few digits are easy to spot.
             Preset::Conv => GanConfig::conv(vec![64, 32], vec![32, 64]).with_pack(2),
