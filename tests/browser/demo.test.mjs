@@ -2,7 +2,7 @@
 // embed element, bad uploads. Run with `node --test tests/browser/` after pkg-scripts/build.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridPixels, mount, open, start, statusText, trainSteps, waitReady } from './harness.mjs';
+import { gridPixels, mount, open, redrawn, start, statusText, trainSteps, waitReady } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -44,7 +44,7 @@ for (const preset of ['tiny', 'tiny-conditional', 'conditional', 'standard']) {
     const stats = await trainSteps(page, 50);
     const last = stats[stats.length - 1];
     for (const s of stats) for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake']) assert.ok(Number.isFinite(s[k]), `${k} at ${s.step}`);
-    await page.waitForTimeout(500); // the redraw after the last chunk
+    await redrawn(page); // the grid of the weights the last chunk left
     const after = await gridPixels(page);
     assert.notEqual(after.hash, before.hash, 'the grid was redrawn with new digits');
     const speed = 1000 / last.msPerStep;
@@ -60,7 +60,7 @@ test('training on from pretrained weights holds G while D warms up, and says so'
   const before = await gridPixels(page);
   const stats = await trainSteps(page, 20);
   for (const s of stats) assert.ok(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss));
-  await page.waitForTimeout(500);
+  await redrawn(page);
   assert.equal((await gridPixels(page)).hash, before.hash, 'pretrained digits unchanged during warm-up');
   assert.match(await statusText(page), /discriminator learns alone for \d+ more steps/);
   assert.deepEqual(page.errors, []);

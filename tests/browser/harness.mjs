@@ -90,21 +90,38 @@ export function waitReady(page, selector, timeout = 120_000) {
   }), { selector, timeout });
 }
 
+/** In the page: the grid's size, mean ink, share of background and a hash of its pixels. */
+function pixelsOf(selector) {
+  const c = document.querySelector(selector).shadowRoot.querySelector('canvas.grid');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let sum = 0, dark = 0, hash = 0;
+  const n = d.length / 4;
+  for (let i = 0; i < d.length; i += 4) {
+    const v = (d[i] - 16) / 239; // undo the page's background tint: 0 = background, 1 = ink
+    sum += v;
+    if (v < 0.25) dark++;
+    hash = (hash * 31 + d[i]) >>> 0;
+  }
+  return { width: c.width, height: c.height, mean: sum / n, darkShare: dark / n, hash };
+}
+
 /** Grid pixel statistics: mean brightness in [0, 1], share of dark pixels, and a fingerprint. */
 export function gridPixels(page, selector = '#demo') {
-  return page.evaluate((selector) => {
-    const c = document.querySelector(selector).shadowRoot.querySelector('canvas.grid');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let sum = 0, dark = 0, hash = 0;
-    const n = d.length / 4;
-    for (let i = 0; i < d.length; i += 4) {
-      const v = (d[i] - 16) / 239; // undo the page's background tint: 0 = background, 1 = ink
-      sum += v;
-      if (v < 0.25) dark++;
-      hash = (hash * 31 + d[i]) >>> 0;
-    }
-    return { width: c.width, height: c.height, mean: sum / n, darkShare: dark / n, hash };
-  }, selector);
+  return page.evaluate(pixelsOf, selector);
+}
+
+/** Resolves once #demo's grid has been drawn anew from the model as it is now (`el.redraw()`). */
+export function redrawn(page, selector = '#demo') {
+  return page.evaluate((s) => document.querySelector(s).redraw(), selector);
+}
+
+/**
+ * Waits until the grid's pixels differ from those hashed `hash` (gridPixels' `hash`), then
+ * returns the new pixels: the grid redrew with other digits. Fails after `timeout` ms.
+ */
+export async function gridChange(page, hash, timeout = 60_000, selector = '#demo') {
+  await page.waitForFunction(`(${pixelsOf})(${JSON.stringify(selector)}).hash !== ${hash}`, null, { timeout });
+  return gridPixels(page, selector);
 }
 
 /** Trains until at least `steps` more steps are done, then pauses; returns the stats seen. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { serve } from '../../pkg-scripts/serve.mjs';
-import { gridPixels, hook, mount, open, serveHooked, start, state, statusText, trainSteps, waitReady } from './harness.mjs';
+import { gridPixels, hook, mount, open, redrawn, serveHooked, start, state, statusText, trainSteps, waitReady } from './harness.mjs';
 
 let env, hooked;
 before(async () => {
@@ -241,9 +241,10 @@ test('a hidden tab pauses training (the default) and resumes it when visible', a
   await page.evaluate(() => document.querySelector('#demo').train());
   await page.waitForFunction(() => document.querySelector('#demo').state.step > 20);
   await setHidden(page, true);
-  await page.waitForTimeout(800);
-  const hiddenAt = await step(page);
-  await page.waitForTimeout(1500);
+  // The training loop ends (its last chunk may run on a little); then a round trip through the
+  // worker's queue (a redraw) lets any step still coming arrive first.
+  const hiddenAt = await pausedAt(page);
+  await redrawn(page);
   assert.equal(await step(page), hiddenAt, 'no steps while hidden');
   assert.match(await shadow(page, '.message'), /paused while this tab is hidden/);
   await setHidden(page, false);
@@ -259,13 +260,24 @@ test('background="throttle" slows a hidden tab to a fraction of the pace', async
   await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', background: 'throttle', 'checkpoint-every': '0', 'score-every': '0' });
   await page.evaluate(() => document.querySelector('#demo').train());
   await page.waitForFunction(() => document.querySelector('#demo').state.step > 50);
-  const rate = async () => { const a = await step(page); await page.waitForTimeout(3000); return ((await step(page)) - a) / 3; };
+  // Steps per second over the next 5 chunks (their step events), after the chunk in flight
+  // ends: a throttle set or lifted takes effect from the next chunk.
+  const rate = () => page.evaluate(() => new Promise((ok) => {
+    const el = document.querySelector('#demo');
+    const seen = [];
+    const onStep = (e) => {
+      seen.push({ t: performance.now(), step: e.detail.step });
+      if (seen.length < 7) return;
+      el.removeEventListener('step', onStep);
+      const [a, b] = [seen[1], seen.at(-1)];
+      ok((b.step - a.step) / ((b.t - a.t) / 1000));
+    };
+    el.addEventListener('step', onStep);
+  }));
   const visible = await rate();
   await setHidden(page, true);
-  await page.waitForTimeout(500);
   const hidden = await rate();
   await setHidden(page, false);
-  await page.waitForTimeout(500);
   const back = await rate();
   console.log(`# throttle: ${visible.toFixed(1)} steps/s visible, ${hidden.toFixed(1)} hidden, ${back.toFixed(1)} visible again`);
   assert.ok(hidden > 0, 'still training while hidden');
@@ -291,7 +303,7 @@ test('attributes are data: a cross-origin weights URL is refused unfetched, mark
   }), attrs);
   assert.match(await failing({ backend: 'cpu', weights: 'https://evil.example/steal.ganvas' }), /weights must come from this site/);
   assert.match(await failing({ backend: 'cpu', preset: '<img src=x onerror="window.pwned=1">' }), /unknown preset/);
-  await page.waitForTimeout(300);
+  await waitText(page, '.message', /<img src=x/);
   assert.match(await shadow(page, '.message'), /<img src=x/, 'shown as text');
   assert.equal(await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelectorAll('img').length), 0);
   assert.equal(await page.evaluate(() => window.pwned), undefined);

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { gridPixels, mount, open, start, state, waitReady } from './harness.mjs';
+import { gridChange, gridPixels, mount, open, start, state, waitReady } from './harness.mjs';
 
 let env, tinyWeights;
 before(async () => {
@@ -97,11 +97,9 @@ async function keepsRedrawing(page) {
   if (!(await state(page)).running) await page.evaluate(() => document.querySelector('#demo').train());
   const from = (await state(page)).step;
   await page.waitForFunction((n) => document.querySelector('#demo').state.step >= n, from + 250, { timeout: 120_000 });
-  const hashes = [];
-  for (let i = 0; i < 3; i++) {
-    hashes.push((await gridPixels(page)).hash);
-    await page.waitForTimeout(1200);
-  }
+  // Three redraws in a row, each with other digits than the one before.
+  const hashes = [first.hash];
+  for (let i = 0; i < 3; i++) hashes.push((await gridChange(page, hashes.at(-1))).hash);
   assert.ok(hashes.every((h, i) => i === 0 || h !== hashes[i - 1]), `the grid changes while training: ${hashes.join(' ')}`);
   await page.evaluate(() => document.querySelector('#demo').pause());
   await page.waitForFunction(() => { const s = document.querySelector('#demo').state; return !s.running && s.pausedAt != null && s.pendingRequests === 0; }, null, { timeout: 30_000 })

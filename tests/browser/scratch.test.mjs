@@ -3,7 +3,7 @@
 // page on 2 cores) the page's own judge reads the digits the grid shows.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridPixels, open, start, waitReady } from './harness.mjs';
+import { gridChange, gridPixels, open, redrawn, start, waitReady } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -34,11 +34,11 @@ test('one click trains the from-scratch default to readable digits, the grid red
   assert.match(state.shown, /average of G/, 'the caption says which generator the grid shows');
   assert.match(state.elapsed, /^\d+ s$/, 'elapsed time beside the step count');
 
-  // The grid keeps redrawing while training: sampled every 3 s, it changes each time.
+  // The grid keeps redrawing while training: each new grid is waited for (at most 30 s) until
+  // the run is STEPS in.
   const hashes = [opened.hash];
   while ((await page.evaluate(() => window.rec.steps.at(-1))) < STEPS) {
-    await page.waitForTimeout(3000);
-    hashes.push((await gridPixels(page)).hash);
+    hashes.push((await gridChange(page, hashes.at(-1), 30_000)).hash);
   }
   const changes = hashes.slice(1).filter((h, i) => h !== hashes[i]).length;
   assert.ok(hashes.length >= 4, `${hashes.length} samples`);
@@ -72,7 +72,7 @@ test('the grid shows live G or the average on request, and the meter judges the 
   const score = await scored;
   assert.equal(score.view, 'live');
   await page.waitForFunction(() => document.querySelector('#demo').shadowRoot.querySelector('.shown').textContent === 'live G');
-  await page.waitForTimeout(500); // the redraw
+  await redrawn(page);
   const live = await gridPixels(page);
   assert.notEqual(live.hash, average.hash, 'live G draws other digits than its average');
   assert.match(await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('.quality-text').textContent), /digits of live G judged/);
