@@ -24,6 +24,9 @@ const ROW: usize = FEATURES + CLASSES + 1;
 /// Images per forward pass: bounds the memory the conv activations take.
 const CHUNK: usize = 1000;
 
+/// The judge's convolutions: 5×5, stride 1, no padding, as `[kernel, stride, padding]`.
+const UNPADDED_5X5: [usize; 3] = [5, 1, 0];
+
 /// conv 5×5 1→16, pool, conv 5×5 16→32, pool, dense 512→64 (features), dense 64→10.
 #[derive(Module, Debug)]
 pub struct Judge {
@@ -39,8 +42,8 @@ impl Judge {
     /// A judge with seeded initial weights (the same network on every device).
     pub fn new(seed: u64, device: &Device) -> Self {
         let mut rng = StdRng::seed_from_u64(seed ^ 0x6a75_6467_6521);
-        let conv1 = conv_layer([1, 16], 1, &mut rng, device);
-        let conv2 = conv_layer([16, 32], 1, &mut rng, device);
+        let conv1 = conv_layer([1, 16], UNPADDED_5X5, &mut rng, device);
+        let conv2 = conv_layer([16, 32], UNPADDED_5X5, &mut rng, device);
         let mut dense = linear_stack(&[32 * 4 * 4, FEATURES, CLASSES], &mut rng, device);
         let output = dense.pop().expect("two layers");
         let hidden = dense.pop().expect("two layers");

@@ -352,10 +352,7 @@ impl GanConfig {
                 .chain(self.g_hidden.iter().copied())
                 .chain([self.g_dense_out()])
                 .collect(),
-        ) + match self.g_conv.is_empty() {
-            true => 0,
-            false => conv_params(self.g_conv.iter().copied().chain([1]).collect()),
-        };
+        ) + conv_params(self.g_conv.iter().copied().chain([1]).collect());
         let d = params(
             [self.d_dense_in()]
                 .into_iter()
@@ -363,10 +360,7 @@ impl GanConfig {
                 .chain([1])
                 .collect(),
         ) + self.classes * self.pack * self.d_features()
-            + match self.d_conv.is_empty() {
-                true => 0,
-                false => conv_params([self.pack].into_iter().chain(self.d_conv.clone()).collect()),
-            };
+            + conv_params([self.pack].into_iter().chain(self.d_conv.clone()).collect());
         if g + d > MAX_PARAMETERS {
             return Err(crate::Error::Config(format!(
                 "the network is too large ({} parameters, at most {MAX_PARAMETERS}): {}",
@@ -388,14 +382,12 @@ impl GanConfig {
             device,
         );
         let mut rng = StdRng::seed_from_u64(seed ^ 0x6465_636f_6e76);
+        // A dense G has no channels but the digit's one: no windows, no layers.
         let channels: Vec<usize> = self.g_conv.iter().copied().chain([1]).collect();
-        let deconv = match self.g_conv.is_empty() {
-            true => Vec::new(),
-            false => channels
-                .windows(2)
-                .map(|w| deconv_layer([w[0], w[1]], &mut rng, device))
-                .collect(),
-        };
+        let deconv = channels
+            .windows(2)
+            .map(|w| deconv_layer([w[0], w[1]], &mut rng, device))
+            .collect();
         Generator {
             hidden,
             output,
@@ -409,14 +401,12 @@ impl GanConfig {
     pub fn init_discriminator(&self, seed: u64, device: &Device) -> Discriminator {
         let seed = seed ^ 0x6469_7363_7269_6d73;
         let mut rng = StdRng::seed_from_u64(seed ^ 0x636f_6e76);
+        // A dense D has only its input's channels: no windows, no layers.
         let channels: Vec<usize> = [self.pack].into_iter().chain(self.d_conv.clone()).collect();
-        let conv = match self.d_conv.is_empty() {
-            true => Vec::new(),
-            false => channels
-                .windows(2)
-                .map(|w| conv_layer([w[0], w[1]], 2, &mut rng, device))
-                .collect(),
-        };
+        let conv = channels
+            .windows(2)
+            .map(|w| conv_layer([w[0], w[1]], STRIDED, &mut rng, device))
+            .collect();
         let (hidden, output, activation) =
             self.mlp(self.d_dense_in(), &self.d_hidden, 1, seed, device);
         // A projection discriminator (Miyato & Koyama 2018): the labels of a pack, one-hot,
@@ -490,19 +480,19 @@ fn uniform_param<const D: usize>(
     Param::from_data(TensorData::new(values, shape), device)
 }
 
-/// A `k×k` convolution `[in, out]` channels at `stride` (padding keeps 28 → 14 → 7 exact for
-/// 4×4 at stride 2, and a 5×5 at stride 1 unpadded as the judge uses it), with host-seeded
-/// weights U(-1/√fan_in, 1/√fan_in) like [`linear_stack`] and PyTorch's default.
+/// A conv D's layers: [`KERNEL`]×[`KERNEL`] at stride 2, padding 1 (28 → 14 → 7 exactly), as
+/// `[kernel, stride, padding]` for [`conv_layer`].
+const STRIDED: [usize; 3] = [KERNEL, 2, 1];
+
+/// A `kernel×kernel` convolution `[in, out]` channels at `stride` with `padding` on every side,
+/// with host-seeded weights U(-1/√fan_in, 1/√fan_in) like [`linear_stack`] and PyTorch's
+/// default.
 pub(crate) fn conv_layer(
     [input, output]: [usize; 2],
-    stride: usize,
+    [kernel, stride, padding]: [usize; 3],
     rng: &mut StdRng,
     device: &Device,
 ) -> Conv2d {
-    let (kernel, padding) = match stride {
-        2 => (KERNEL, 1),
-        _ => (5, 0),
-    };
     let mut layer = Conv2dConfig::new([input, output], [kernel, kernel])
         .with_stride([stride, stride])
         .with_padding(PaddingConfig2d::Explicit(
