@@ -44,12 +44,46 @@ pub const GRID_ROWS: usize = 8;
 /// Columns of an unconditional net's grid.
 pub const GRID_COLS: usize = 8;
 
+/// Digits in each row of the page's "D's view" (real ones, generated ones).
+pub const DVIEW_N: usize = 8;
+/// Seed of D's view's digits: the same real digits and generator inputs every time.
+pub const DVIEW_SEED: u64 = 8;
+
+/// Training digits the page shows beside an explored digit (the nearest in pixel space).
+pub const NEAREST_K: usize = 3;
+
 /// Steps between frames of the training timelapse, at first: the page keeps at most
 /// [`TIMELAPSE_FRAMES`] and doubles the interval when full, so the timelapse always spans the
 /// whole run; `ganvas train --timelapse` writes every frame at this interval.
 pub const TIMELAPSE_EVERY: u64 = 50;
 /// Most frames the page's timelapse holds.
 pub const TIMELAPSE_FRAMES: usize = 120;
+
+/// How far a real digit the GAN never saw lies from its nearest training digit: the median
+/// over the MNIST test digits of the Euclidean distance (pixels in [0, 1]) to the nearest
+/// training digit, as `ganvas eval` measures it (weights/README.md). The page gives it as the
+/// scale of the explored digit's nearest distances: much nearer is a near copy.
+pub const TYPICAL_NEAREST: f64 = 4.40;
+
+/// `ganvas train`'s iterations without `--iters`.
+pub const CLI_ITERS: u64 = 10_000;
+/// `ganvas train`'s steps between statistics readbacks (and progress bar updates).
+pub const CLI_LOG_EVERY: u64 = 50;
+/// Digits `ganvas sample` draws without `--n`.
+pub const SAMPLE_N: usize = 100;
+/// Digits `ganvas eval` judges without `--n`.
+pub const EVAL_N: usize = 10_000;
+/// Passes over the training digits `ganvas train-judge` makes.
+pub const JUDGE_EPOCHS: usize = 8;
+/// Where the CLI reads and writes, from the repository's root (pkg-scripts/data writes the
+/// MNIST files there).
+pub const DATA_DIR: &str = "www/data";
+/// The training digits `ganvas train` reads.
+pub const TRAIN_DATA: &str = "www/data/mnist-train.gz";
+/// Where `ganvas train` writes without `--out`.
+pub const WEIGHTS_DIR: &str = "weights";
+/// The judge the CLI scores with.
+pub const JUDGE: &str = "weights/judge.ganvas";
 
 /// Moving-average decay when training goes on from loaded weights: samples come from an
 /// average that starts at them and moves slowly (see `Trainer::set_generator`).
@@ -88,6 +122,10 @@ pub struct PageDefaults {
     pub timelapse_every: u64,
     /// See [`TIMELAPSE_FRAMES`].
     pub timelapse_frames: usize,
+    /// See [`NEAREST_K`].
+    pub nearest_k: usize,
+    /// See [`TYPICAL_NEAREST`].
+    pub typical_nearest: f64,
 }
 
 /// A recipe as the page lists it.
@@ -134,6 +172,8 @@ impl PageDefaults {
             grid_rows: GRID_ROWS,
             timelapse_every: TIMELAPSE_EVERY,
             timelapse_frames: TIMELAPSE_FRAMES,
+            nearest_k: NEAREST_K,
+            typical_nearest: TYPICAL_NEAREST,
         }
     }
 }

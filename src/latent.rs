@@ -115,3 +115,147 @@ fn data_to_u8(data: TensorData) -> crate::Result<Vec<u8>> {
     }
     Ok(pixels_to_u8(&pixels))
 }
+
+/// Generator inputs from z rows (`latent` values each) and, for a conditional generator
+/// (`classes` > 0), one label per row: what the page's `generate(z, labels)` takes, checked
+/// so that a wrong length or label is refused with the reason rather than drawn wrong.
+pub fn compose(z: &[f32], labels: &[u8], latent: usize, classes: usize) -> crate::Result<Vec<f32>> {
+    let n = z.len() / latent.max(1);
+    if n == 0 || z.len() != n * latent {
+        return Err(crate::Error::Config(format!(
+            "{} z values are not a whole number of latent vectors of {latent}",
+            z.len()
+        )));
+    }
+    if classes == 0 {
+        return Ok(z.to_vec());
+    }
+    if labels.len() != n || labels.iter().any(|&l| l as usize >= classes) {
+        return Err(crate::Error::Config(format!(
+            "a conditional generator needs one label 0–{} per latent vector: {n} vectors, labels {labels:?}",
+            classes - 1
+        )));
+    }
+    Ok(with_labels(z, labels, latent, classes))
+}
+
+/// Spherical interpolation between two latent vectors at `t` ∈ [0, 1]: it stays on the shell
+/// where z ~ N(0, I) lives, so the digits along it look like samples (a straight line through
+/// the origin passes digits of too little norm); nearly parallel vectors go in a straight line.
+pub fn slerp(a: &[f32], b: &[f32], t: f32) -> Vec<f32> {
+    // The ends exactly: a morph's first and last digits are the two digits themselves.
+    if t <= 0.0 {
+        return a.to_vec();
+    }
+    if t >= 1.0 {
+        return b.to_vec();
+    }
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let omega = (dot / (norm(a) * norm(b))).clamp(-1.0, 1.0).acos();
+    if !(omega >= 1e-4) {
+        return a.iter().zip(b).map(|(x, y)| x + (y - x) * t).collect();
+    }
+    let (wa, wb) = (
+        ((1.0 - t) * omega).sin() / omega.sin(),
+        (t * omega).sin() / omega.sin(),
+    );
+    a.iter().zip(b).map(|(x, y)| wa * x + wb * y).collect()
+}
+
+/// One end of a morph: a latent vector and, for a conditional generator, the label it asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// `latent` values.
+    pub z: Vec<f32>,
+    /// The class asked for (None for an unconditional generator).
+    pub label: Option<u8>,
+}
+
+/// Generator inputs along a morph from `from` to `to`, one row per `at` ∈ [0, 1]: z along the
+/// sphere ([`slerp`]), and a conditional generator's one-hot labels blended linearly (halfway
+/// between a 3 and an 8 asks for half of each).
+pub fn morph(
+    from: &Point,
+    to: &Point,
+    at: &[f32],
+    latent: usize,
+    classes: usize,
+) -> crate::Result<Vec<f32>> {
+    if [from, to].iter().any(|p| p.z.len() != latent) {
+        return Err(crate::Error::Config(format!(
+            "a morph's ends are one latent vector of {latent} values each"
+        )));
+    }
+    // Each end's one-hot label (nothing for an unconditional generator).
+    let one_hot = |p: &Point| -> crate::Result<Vec<f32>> {
+        let labels: Vec<u8> = p.label.into_iter().collect();
+        Ok(compose(&p.z, &labels, latent, classes)?[latent..].to_vec())
+    };
+    let (a, b) = (one_hot(from)?, one_hot(to)?);
+    let mut out = Vec::with_capacity(at.len() * (latent + classes));
+    for &t in at {
+        let t = t.clamp(0.0, 1.0);
+        out.extend(slerp(&from.z, &to.z, t));
+        out.extend(a.iter().zip(&b).map(|(x, y)| x + (y - x) * t));
+    }
+    Ok(out)
+}
+
+/// The page's grid of digits (and `ganvas train --timelapse`'s frames): `rows × cols` latent
+/// vectors of [`crate::defaults::GRID_SEED`], and for a conditional generator the label of
+/// each cell: rows that read 0, 1, … (`digit` None), or every cell asking for `digit`, each
+/// from its own z. The same z whatever the digit, so a picked digit keeps each cell's style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    /// Digits across.
+    pub cols: usize,
+    /// Digits down.
+    pub rows: usize,
+    /// `cols × rows` latent vectors, row-major.
+    pub z: Vec<f32>,
+    /// Each cell's label (empty for an unconditional generator).
+    pub labels: Vec<u8>,
+    /// The digit every cell asks for, if one was picked.
+    pub digit: Option<u8>,
+}
+
+impl Grid {
+    /// The grid of a generator with `latent` z values and `classes` (0: unconditional); a
+    /// `digit` it cannot draw is refused with the reason.
+    pub fn new(latent: usize, classes: usize, digit: Option<u8>) -> crate::Result<Self> {
+        use crate::defaults::{GRID_ROWS, GRID_SEED, grid_cols};
+        let cols = grid_cols(classes);
+        let n = cols * GRID_ROWS;
+        let digit = match digit {
+            Some(d) if classes == 0 || d as usize >= classes => {
+                return Err(crate::Error::Config(format!(
+                    "digit {d}: this generator draws {}",
+                    if classes == 0 {
+                        "no digit on request (it is unconditional)".to_string()
+                    } else {
+                        format!("classes 0–{}", classes - 1)
+                    }
+                )));
+            }
+            d => d,
+        };
+        let labels = match (classes, digit) {
+            (0, _) => Vec::new(),
+            (_, Some(d)) => vec![d; n],
+            (c, None) => (0..n).map(|i| (i % c) as u8).collect(),
+        };
+        Ok(Self {
+            cols,
+            rows: GRID_ROWS,
+            z: normal_latents(n, latent, GRID_SEED),
+            labels,
+            digit,
+        })
+    }
+
+    /// The generator inputs the grid draws.
+    pub fn inputs(&self, latent: usize, classes: usize) -> crate::Result<Vec<f32>> {
+        compose(&self.z, &self.labels, latent, classes)
+    }
+}

@@ -53,6 +53,30 @@ pub struct Scored {
     pub score: Score,
 }
 
+/// Digits and D's probability that each is real (a pack's digits share theirs).
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// 784 bytes a digit.
+    pub pixels: Vec<u8>,
+    /// Their labels (real) or the labels asked for (generated); None for an unconditional net.
+    pub labels: Option<Vec<u8>>,
+    /// D's probability "real", one per digit.
+    pub p: Vec<f32>,
+}
+
+/// What [`Session::d_view`] shows: D on real digits and on generated ones.
+#[derive(Debug, Clone)]
+pub struct DView {
+    /// The step D was at.
+    pub step: u64,
+    /// Digits D judges together.
+    pub pack: usize,
+    /// Real training digits.
+    pub real: Judged,
+    /// The shown generator's digits.
+    pub fake: Judged,
+}
+
 /// A GAN being trained, with its data, its judge and its last good state.
 pub struct Session {
     backend: Backend,
@@ -243,6 +267,67 @@ impl Session {
         let generator = self.shown();
         let z = latent::latents_from(inputs, width, &generator.device());
         latent::images_to_u8_async(generator.forward(z)).await
+    }
+
+    /// The page's grid (its z, and for a conditional net each cell's label: rows of 0–9, or
+    /// every cell `digit`); see [`latent::Grid`].
+    pub fn grid(&self, digit: Option<u8>) -> Result<latent::Grid> {
+        let gan = &self.trainer.gan;
+        latent::Grid::new(gan.latent, gan.classes, digit)
+    }
+
+    /// Digits for latent vectors `z` (`n × latent` values) with, for a conditional net, the
+    /// label each asks for (`n` classes; ignored otherwise): `n × 784` bytes.
+    pub async fn generate_labelled(&self, z: &[f32], labels: &[u8]) -> Result<Vec<u8>> {
+        let gan = &self.trainer.gan;
+        self.generate(&latent::compose(z, labels, gan.latent, gan.classes)?)
+            .await
+    }
+
+    /// Digits along a morph from `from` to `to`, one per `at` ∈ [0, 1] ([`latent::morph`]).
+    pub async fn morph(
+        &self,
+        from: &latent::Point,
+        to: &latent::Point,
+        at: &[f32],
+    ) -> Result<Vec<u8>> {
+        let gan = &self.trainer.gan;
+        self.generate(&latent::morph(from, to, at, gan.latent, gan.classes)?)
+            .await
+    }
+
+    /// "D's view": how D judges [`defaults::DVIEW_N`] real training digits and as many of the
+    /// shown generator's, the same ones every time ([`defaults::DVIEW_SEED`]; a conditional
+    /// net's generated ones ask for 0, 1, …), so that what changes is D's opinion.
+    pub async fn d_view(&self) -> Result<DView> {
+        let gan = &self.trainer.gan;
+        let data = self.data()?;
+        let n = defaults::DVIEW_N;
+        let picked = data.pick(n, defaults::DVIEW_SEED);
+        let real_pixels: Vec<u8> = picked
+            .iter()
+            .flat_map(|&i| data.image(i))
+            .copied()
+            .collect();
+        let real_labels: Vec<u8> = picked.iter().map(|&i| data.label(i)).collect();
+        let fake_labels: Vec<u8> = (0..n).map(|i| (i % gan.classes.max(1)) as u8).collect();
+        let z = latent::normal_latents(n, gan.latent, defaults::DVIEW_SEED);
+        let fake_pixels = self.generate_labelled(&z, &fake_labels).await?;
+        let conditional = gan.classes > 0;
+        let judged = async |pixels: Vec<u8>, labels: Vec<u8>| -> Result<Judged> {
+            let p = self.discriminate(&pixels, &labels).await?;
+            Ok(Judged {
+                pixels,
+                labels: conditional.then_some(labels),
+                p,
+            })
+        };
+        Ok(DView {
+            step: self.trainer.step(),
+            pack: gan.pack,
+            real: judged(real_pixels, real_labels).await?,
+            fake: judged(fake_pixels, fake_labels).await?,
+        })
     }
 
     /// D's probability that each of `images` (n × 784 bytes) is a real MNIST digit, with their

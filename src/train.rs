@@ -119,7 +119,37 @@ impl std::str::FromStr for Recipe {
     }
 }
 
+/// Settings given on top of a recipe or a run (the CLI's flags, the element's attributes):
+/// each one given replaces the one it is put on. The one place they are applied.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Overrides {
+    /// Batch size.
+    pub batch_size: Option<usize>,
+    /// Generator learning rate.
+    pub lr_g: Option<f64>,
+    /// Discriminator learning rate.
+    pub lr_d: Option<f64>,
+    /// Target for real digits in D's loss.
+    pub real_label: Option<f32>,
+    /// Decay of the moving average of G.
+    pub ema: Option<f32>,
+}
+
 impl TrainConfig {
+    /// These settings with each of `o`'s that is given in its place (unchecked: see
+    /// [`TrainConfig::validate`]).
+    pub fn with(&self, o: &Overrides) -> TrainConfig {
+        TrainConfig {
+            batch_size: o.batch_size.unwrap_or(self.batch_size),
+            lr_g: o.lr_g.unwrap_or(self.lr_g),
+            lr_d: o.lr_d.unwrap_or(self.lr_d),
+            real_label: o.real_label.unwrap_or(self.real_label),
+            ema: o.ema.unwrap_or(self.ema),
+            ..self.clone()
+        }
+    }
+
     /// Rejects settings that cannot train `gan`.
     pub fn validate(&self, gan: &GanConfig) -> Result<()> {
         if !self.batch_size.is_multiple_of(gan.pack) {

@@ -5,6 +5,7 @@ mod common;
 
 use futures_lite::future::block_on;
 use ganvas::backend::Backend;
+use ganvas::latent::Point;
 use ganvas::session::{Session, Step, View};
 use ganvas::train::{DISCRIMINATOR_WARMUP, Recipe};
 use ganvas::{Preset, defaults};
@@ -223,4 +224,82 @@ fn d_gives_each_digit_a_probability_of_its_pack_and_bad_requests_say_why() {
         mean(&real_p),
         mean(&fake_p)
     );
+}
+
+#[test]
+fn the_generators_inputs_are_built_here_grid_digit_morph_and_d_view() {
+    let s = session(Preset::TinyConditional, Recipe::Fast, 2);
+    let latent = s.trainer().gan.latent;
+    // The page's grid: rows that read 0–9; a picked digit keeps every cell's z.
+    let all = s.grid(None).unwrap();
+    assert_eq!(
+        (all.cols, all.rows, all.digit),
+        (10, defaults::GRID_ROWS, None)
+    );
+    assert_eq!(all.labels[..12], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    let sevens = s.grid(Some(7)).unwrap();
+    assert_eq!(sevens.z, all.z);
+    assert!(sevens.labels.iter().all(|&l| l == 7));
+    assert_eq!(s.grid(Some(10)).unwrap_err().kind(), "config");
+    // It draws what `ganvas sample --seed GRID_SEED` draws.
+    let n = all.cols * all.rows;
+    let grid = block_on(s.generate_labelled(&all.z, &all.labels)).unwrap();
+    let sampled = block_on(s.generate(&s.latents(n, defaults::GRID_SEED))).unwrap();
+    assert_eq!(grid, sampled);
+    // A conditional generator needs a label 0–9 per latent vector.
+    for labels in [&[][..], &[10][..], &[1, 2][..]] {
+        let e = block_on(s.generate_labelled(&all.z[..latent], labels)).unwrap_err();
+        assert_eq!(e.kind(), "config", "{e}");
+    }
+    // A morph starts and ends at its two digits, and passes others.
+    let a = Point {
+        z: all.z[..latent].to_vec(),
+        label: Some(3),
+    };
+    let b = Point {
+        z: all.z[latent..2 * latent].to_vec(),
+        label: Some(8),
+    };
+    let strip = block_on(s.morph(&a, &b, &[0.0, 0.5, 1.0])).unwrap();
+    assert_eq!(
+        strip[..784],
+        block_on(s.generate_labelled(&a.z, &[3])).unwrap()
+    );
+    assert_eq!(
+        strip[2 * 784..],
+        block_on(s.generate_labelled(&b.z, &[8])).unwrap()
+    );
+    assert!(strip[784..2 * 784] != strip[..784] && strip[784..2 * 784] != strip[2 * 784..]);
+    // D's view: fixed real digits with their labels, generated ones asking for 0–7.
+    let view = block_on(s.d_view()).unwrap();
+    let n = defaults::DVIEW_N;
+    assert_eq!(
+        (view.real.pixels.len(), view.fake.pixels.len()),
+        (n * 784, n * 784)
+    );
+    assert_eq!(
+        view.fake.labels.as_deref(),
+        Some(&[0, 1, 2, 3, 4, 5, 6, 7][..])
+    );
+    let data = common::mnist_train();
+    let picked = data.pick(n, defaults::DVIEW_SEED);
+    let labels: Vec<u8> = picked.iter().map(|&i| data.label(i)).collect();
+    assert_eq!(view.real.labels, Some(labels));
+    assert!(
+        view.real
+            .p
+            .iter()
+            .chain(&view.fake.p)
+            .all(|p| (0.0..=1.0).contains(p))
+    );
+    assert_eq!(
+        block_on(s.d_view()).unwrap().fake.p,
+        view.fake.p,
+        "the same digits each time"
+    );
+    // Unconditional: no labels anywhere.
+    let u = session(Preset::Tiny, Recipe::Fast, 2);
+    assert!(u.grid(None).unwrap().labels.is_empty());
+    assert_eq!(u.grid(Some(1)).unwrap_err().kind(), "config");
+    assert_eq!(block_on(u.d_view()).unwrap().fake.labels, None);
 }

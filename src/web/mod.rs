@@ -9,13 +9,14 @@ use crate::backend::Choice;
 use crate::data::Mnist;
 use crate::defaults::{self, PageDefaults};
 use crate::error::Error;
+use crate::latent::Point;
 use crate::model::Preset;
 use crate::nearest;
 use crate::session::Session;
-use crate::train::{Recipe, TrainConfig};
+use crate::train::{Overrides, Recipe};
 use crate::weights;
-use types::{BackendInfo, Digits, JsScored, JudgeReference, Memory, Options, Settings};
-use types::{js_err, to_js};
+use types::{BackendInfo, Chunk, Digits, JsScored, JudgeReference, Memory, Options, Run, Settings};
+use types::{grid_to_js, js_err, to_js};
 use wasm_bindgen::prelude::*;
 
 type JsResult<T> = Result<T, JsValue>;
@@ -26,6 +27,10 @@ pub struct Ganvas {
     session: Session,
     info: BackendInfo,
     chooser: device::Chooser,
+    /// The seeded run the weights are, while they are fresh (None once weights are loaded).
+    run: Option<Run>,
+    /// Why options given to `create` were not used.
+    refused: Vec<String>,
 }
 
 /// Reads a JS number as a seed (negative and NaN count as 0).
@@ -39,9 +44,12 @@ fn parse<T: std::str::FromStr<Err = Error>>(name: Option<String>, default: T) ->
 
 #[wasm_bindgen]
 impl Ganvas {
-    /// Creates a GAN: `{backend: "auto"|"webgpu"|"cpu", preset, seed}`. "auto" starts on the
-    /// CPU and moves to WebGPU if `chooseDevice()` measures it faster; `backendInfo()` says
-    /// what runs and why.
+    /// Creates a GAN: `{backend: "auto"|"webgpu"|"cpu", preset, seed, recipe, settings}`: fresh
+    /// weights of `preset` from `seed`, trained with `recipe`'s settings and `settings` on top
+    /// (`{batchSize?, lrG?, lrD?, realLabel?, ema?}`). An unknown recipe or a setting the network
+    /// cannot train with is not used: `refused()` says why, and the rest is as asked. "auto"
+    /// starts on the CPU and moves to WebGPU if `chooseDevice()` measures it faster;
+    /// `backendInfo()` says what runs and why.
     pub async fn create(
         #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options: JsValue,
     ) -> JsResult<Ganvas> {
@@ -54,20 +62,41 @@ impl Ganvas {
         };
         let preset = parse(options.preset, defaults::PRESET)?;
         let choice = parse(options.backend, Choice::Auto)?;
+        let mut refused = Vec::new();
+        let recipe = match options.recipe.as_deref().map(str::parse::<Recipe>) {
+            None => defaults::RECIPE,
+            Some(Ok(recipe)) => recipe,
+            Some(Err(e)) => {
+                refused.push(format!("{e}; the default recipe is used"));
+                defaults::RECIPE
+            }
+        };
+        let seed = seed(options.seed.unwrap_or(0.0));
         let (backend, device, info, chooser) = device::start(choice).await.map_err(js_err)?;
-        let session = Session::new(
-            preset,
-            defaults::RECIPE,
-            seed(options.seed.unwrap_or(0.0)),
-            backend,
-            &device,
-        )
-        .map_err(js_err)?;
+        let mut session = Session::new(preset, recipe, seed, backend, &device).map_err(js_err)?;
+        refused.extend(apply_each(
+            &mut session,
+            &options.settings.unwrap_or_default(),
+        ));
         Ok(Ganvas {
             session,
             info,
             chooser,
+            run: Some(Run::new(seed, recipe)),
+            refused,
         })
+    }
+
+    /// Why options given to `create` were not used (null when all were).
+    pub fn refused(&self) -> Option<String> {
+        (!self.refused.is_empty()).then(|| self.refused.join("; "))
+    }
+
+    /// The seeded run these weights are: `{seed, recipe}` of fresh weights (what a link to the
+    /// run holds), null once weights or a checkpoint were loaded.
+    #[wasm_bindgen(unchecked_return_type = "Run | null")]
+    pub fn run(&self) -> JsResult<JsValue> {
+        to_js(&self.run)
     }
 
     /// What runs, and why.
@@ -108,15 +137,17 @@ impl Ganvas {
     }
 
     /// Digit classes the generator draws on request (0 = unconditional): a conditional net's
-    /// `latents` end in a one-hot label of this many values.
+    /// `generate` takes a label 0–(classes − 1) with each latent vector.
     pub fn classes(&self) -> usize {
         self.session.trainer().gan.classes
     }
 
-    /// Columns of the page's grid: a conditional net's rows read 0–9.
-    #[wasm_bindgen(js_name = gridColumns)]
-    pub fn grid_columns(&self) -> usize {
-        defaults::grid_cols(self.classes())
+    /// The page's grid: `{cols, rows, z, labels, digit}`, its latent vectors (the same for
+    /// every `digit`) and, for a conditional net, each cell's label: rows that read 0–9, or
+    /// every cell `digit` when one is given. Draw it with `generate(z, labels)`.
+    #[wasm_bindgen(unchecked_return_type = "Grid")]
+    pub fn grid(&self, digit: Option<u8>) -> JsResult<JsValue> {
+        grid_to_js(&self.session.grid(digit).map_err(js_err)?)
     }
 
     /// The network preset ("tiny", "tiny-conditional", "conv-conditional", "conditional", "conv", "standard"; "custom" for
@@ -125,9 +156,9 @@ impl Ganvas {
         self.session.preset().map_or("custom", Preset::name).into()
     }
 
-    /// Size of the vectors `generate` takes (z, plus the one-hot label of a conditional net).
+    /// Values in a latent vector z (a conditional net's label is given apart: `generate`).
     pub fn latent(&self) -> usize {
-        self.session.trainer().gan.input_width()
+        self.session.trainer().gan.latent
     }
 
     /// Iterations trained since the last reset (or those behind loaded weights).
@@ -151,9 +182,10 @@ impl Ganvas {
     ) -> JsResult<()> {
         let preset = parse(preset, defaults::SCRATCH_PRESET)?;
         let recipe: Recipe = parse(recipe, defaults::SCRATCH_RECIPE)?;
-        self.session
-            .reset(preset, recipe, seed(seed_value))
-            .map_err(js_err)
+        let seed = seed(seed_value);
+        self.session.reset(preset, recipe, seed).map_err(js_err)?;
+        self.run = Some(Run::new(seed, recipe));
+        Ok(())
     }
 
     /// Which generator `generate`, `sample` and `score` use: the moving average of G
@@ -185,25 +217,19 @@ impl Ganvas {
         self.session.has_data()
     }
 
-    /// Sets the batch size (1–4096), used from the next step.
-    #[wasm_bindgen(js_name = setBatchSize)]
-    pub fn set_batch_size(&mut self, batch_size: usize) -> JsResult<()> {
-        let config = TrainConfig {
-            batch_size,
-            ..self.session.trainer().config.clone()
-        };
-        self.session.set_config(config).map_err(js_err)
-    }
-
-    /// Sets the generator's and discriminator's learning rates, used from the next step.
-    #[wasm_bindgen(js_name = setLearningRates)]
-    pub fn set_learning_rates(&mut self, lr_g: f64, lr_d: f64) -> JsResult<()> {
-        let config = TrainConfig {
-            lr_g,
-            lr_d,
-            ..self.session.trainer().config.clone()
-        };
-        self.session.set_config(config).map_err(js_err)
+    /// Changes training settings from the next step: `{batchSize?, lrG?, lrD?, realLabel?,
+    /// ema?}`, each one given replacing the current one. All or nothing: settings the network
+    /// cannot train with are refused with the reason, and none of them is applied.
+    #[wasm_bindgen(js_name = changeSettings, unchecked_return_type = "Settings")]
+    pub fn change_settings(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Partial<TrainSettings>")] settings: JsValue,
+    ) -> JsResult<JsValue> {
+        let overrides: Overrides = serde_wasm_bindgen::from_value(settings)
+            .map_err(|e| js_err(Error::Config(format!("settings: {e}"))))?;
+        let config = self.session.trainer().config.with(&overrides);
+        self.session.set_config(config).map_err(js_err)?;
+        self.settings()
     }
 
     /// The current training settings and view.
@@ -214,21 +240,52 @@ impl Ganvas {
     }
 
     /// Runs `steps` iterations (one D and one G update each), read back once at the end. A
-    /// non-finite loss stops training at that step (`divergedAt()`).
-    #[wasm_bindgen(unchecked_return_type = "Step[]")]
+    /// non-finite loss stops training at that step: the chunk's `stats` end before it and
+    /// `divergedAt` names it (training is refused until `restore()` or `reset()`).
+    #[wasm_bindgen(unchecked_return_type = "Chunk")]
     pub async fn train(&mut self, steps: u32) -> JsResult<JsValue> {
-        to_js(&self.session.run(steps).await.map_err(js_err)?)
+        let steps = self.session.run(steps).await.map_err(js_err)?;
+        to_js(&Chunk::new(&self.session, steps))
     }
 
-    /// Digits for generator inputs (`n × latent()` values: z, then a one-hot label for a
-    /// conditional net): `n × 784` bytes, 0 = background.
-    pub async fn generate(&self, z: Vec<f32>) -> JsResult<Vec<u8>> {
-        self.session.generate(&z).await.map_err(js_err)
+    /// Digits for latent vectors `z` (`n × latent()` values) and, for a conditional net, the
+    /// label each asks for (`n` values 0–(classes − 1); none for an unconditional net):
+    /// `n × 784` bytes, 0 = background.
+    pub async fn generate(&self, z: Vec<f32>, labels: Option<Vec<u8>>) -> JsResult<Vec<u8>> {
+        self.session
+            .generate_labelled(&z, &labels.unwrap_or_default())
+            .await
+            .map_err(js_err)
+    }
+
+    /// Digits along a morph from (`fromZ`, `fromLabel`) to (`toZ`, `toLabel`), one for each
+    /// `at` in [0, 1]: z along the sphere where z ~ N(0, I) lives, a conditional net's labels
+    /// blended linearly (labels are ignored, and may be left out, for an unconditional net).
+    pub async fn morph(
+        &self,
+        from_z: Vec<f32>,
+        from_label: Option<u8>,
+        to_z: Vec<f32>,
+        to_label: Option<u8>,
+        at: Vec<f32>,
+    ) -> JsResult<Vec<u8>> {
+        let conditional = self.classes() > 0;
+        let point = |z, label: Option<u8>| Point {
+            z,
+            label: label.filter(|_| conditional),
+        };
+        self.session
+            .morph(&point(from_z, from_label), &point(to_z, to_label), &at)
+            .await
+            .map_err(js_err)
     }
 
     /// `n` digits from the latent vectors of `seed` (the same as `ganvas sample --seed`).
     pub async fn sample(&self, n: usize, seed_value: f64) -> JsResult<Vec<u8>> {
-        self.generate(self.latents(n, seed_value)).await
+        self.session
+            .generate(&self.session.latents(n, seed(seed_value)))
+            .await
+            .map_err(js_err)
     }
 
     /// Digits D judges together (PacGAN): `discriminate` gives each digit its pack's probability.
@@ -245,11 +302,13 @@ impl Ganvas {
             .map_err(js_err)
     }
 
-    /// `n` training digits drawn with `seed` (needs `setData`).
-    #[wasm_bindgen(js_name = realDigits, unchecked_return_type = "Digits")]
-    pub fn real_digits(&self, n: usize, seed_value: f64) -> JsResult<JsValue> {
-        let data = self.session.data().map_err(js_err)?;
-        Digits::of(data, &data.pick(n, seed(seed_value)), None).to_js()
+    /// "D's view" (needs `setData`): how D judges 8 real training digits and 8 of the shown
+    /// generator's, the same ones each time (a conditional net's ask for 0–7) →
+    /// `{step, pack, real, fake}`, each row `{pixels, labels, p}`.
+    #[wasm_bindgen(js_name = dView, unchecked_return_type = "DView")]
+    pub async fn d_view(&self) -> JsResult<JsValue> {
+        let view = self.session.d_view().await.map_err(js_err)?;
+        types::d_view_to_js(&view)
     }
 
     /// The `k` training digits nearest to `pixels` (one digit, 784 bytes) in pixel space,
@@ -267,12 +326,6 @@ impl Ganvas {
         let distances = found.iter().map(|n| n.distance).collect();
         let indices: Vec<usize> = found.iter().map(|n| n.index).collect();
         Digits::of(data, &indices, Some(distances)).to_js()
-    }
-
-    /// The generator inputs of `seed`, `n × latent()` values, for `generate`: the same vectors
-    /// as `ganvas sample --seed`.
-    pub fn latents(&self, n: usize, seed_value: f64) -> Vec<f32> {
-        self.session.latents(n, seed(seed_value))
     }
 
     /// Loads the digit judge (`judge.ganvas`) that `score` uses; returns what real MNIST
@@ -296,7 +349,9 @@ impl Ganvas {
     /// or one for another preset, is refused with the reason and the model is left as it was.
     #[wasm_bindgen(js_name = loadWeights)]
     pub fn load_weights(&mut self, bytes: &[u8]) -> JsResult<()> {
-        self.session.load_weights(bytes).map_err(js_err)
+        self.session.load_weights(bytes).map_err(js_err)?;
+        self.run = None;
+        Ok(())
     }
 
     /// The step `restore` would go back to, if a good state is kept.
@@ -326,6 +381,7 @@ impl Ganvas {
     #[wasm_bindgen(js_name = loadCheckpoint)]
     pub fn load_checkpoint(&mut self, bytes: &[u8]) -> JsResult<String> {
         self.session.load_checkpoint(bytes).map_err(js_err)?;
+        self.run = None;
         Ok(self.preset())
     }
 
@@ -364,7 +420,7 @@ impl Ganvas {
 }
 
 /// Test hooks, compiled only with the `test-hooks` feature (the browser tests' build in
-/// `www/pkg-test/`); the page's build has none.
+/// `target/pkg-test/`); the page's build has none.
 #[cfg(feature = "test-hooks")]
 #[wasm_bindgen]
 impl Ganvas {
@@ -387,4 +443,34 @@ impl Ganvas {
     pub fn debug_panic(&self) {
         panic!("debugPanic: a deliberate crash, to test recovery");
     }
+}
+
+/// Applies each of `settings` that the network can train with, in turn (the batch size, then
+/// the learning rates together, then the rest): what `create` does with the settings given on
+/// top of a recipe. Returns why each refused one was not used.
+fn apply_each(session: &mut Session, settings: &Overrides) -> Vec<String> {
+    let parts = [
+        Overrides {
+            batch_size: settings.batch_size,
+            ..Overrides::default()
+        },
+        Overrides {
+            lr_g: settings.lr_g,
+            lr_d: settings.lr_d,
+            ..Overrides::default()
+        },
+        Overrides {
+            real_label: settings.real_label,
+            ema: settings.ema,
+            ..Overrides::default()
+        },
+    ];
+    let mut refused = Vec::new();
+    for part in parts.iter().filter(|p| **p != Overrides::default()) {
+        let config = session.trainer().config.with(part);
+        if let Err(e) = session.set_config(config) {
+            refused.push(format!("{e}; the recipe's is used"));
+        }
+    }
+    refused
 }

@@ -18,8 +18,22 @@ export type Preset = "tiny" | "tiny-conditional" | "conv-conditional" | "conditi
 export type BackendChoice = "auto" | "webgpu" | "cpu" | "flex";
 /** Which generator the digits come from. */
 export type View = "average" | "live";
-/** `Ganvas.create`'s options. */
-export interface Options { backend?: BackendChoice; preset?: Preset; seed?: number; }
+/** Training settings, as `settings()` gives them and `changeSettings` and `create` take (in part). */
+export interface TrainSettings { batchSize: number; lrG: number; lrD: number; realLabel: number; ema: number; }
+/** `Ganvas.create`'s options: a recipe's name ("classic", "fast"), and settings on top of it. */
+export interface Options { backend?: BackendChoice; preset?: Preset; seed?: number; recipe?: string; settings?: Partial<TrainSettings>; }
+/** The seeded run fresh weights are: what a link to it holds. */
+export interface Run { seed: number; recipe: string; }
+/** The page's grid: its latent vectors (`cols × rows × latent()` values, row-major) and, for a
+ * conditional net, each cell's label (rows of 0–9, or every cell `digit`); null labels: unconditional. */
+export interface Grid { cols: number; rows: number; z: Float32Array; labels: Uint8Array | null; digit: number | null; }
+/** A chunk of training: the steps' statistics (ending before a divergence), the step reached,
+ * where a loss went non-finite (null: it did not) and the step `restore()` would go back to. */
+export interface Chunk { stats: Step[]; step: number; divergedAt: number | null; lastGoodStep: number | null; generatorHold: number; }
+/** Digits with D's probability "real" (a pack's digits share theirs); labels null: unconditional. */
+export interface Judged { pixels: Uint8Array; labels: Uint8Array | null; p: Float32Array; }
+/** D's view: D on fixed real training digits and on fixed digits of the shown generator. */
+export interface DView { step: number; pack: number; real: Judged; fake: Judged; }
 /** What runs, and why. */
 export interface BackendInfo {
   backend: "webgpu" | "cpu";
@@ -56,7 +70,7 @@ export interface JudgeReference {
   /** Real training digits against the test set, at several `n`. */
   baselines: Score[];
 }
-export interface Settings { batchSize: number; lrG: number; lrD: number; realLabel: number; ema: number; view: View; }
+export interface Settings extends TrainSettings { view: View; }
 /** MNIST training digits: their indices, labels 0–9 and pixels (784 bytes each), and for
  * `nearest` their distance to the query (Euclidean, pixels in [0, 1]). */
 export interface Digits { indices: Uint32Array; labels: Uint8Array; pixels: Uint8Array; distances: Float32Array | null; }
@@ -69,6 +83,8 @@ export interface Defaults {
   gridSeed: number; gridRows: number;
   /** Steps between timelapse frames at first, and frames kept at most. */
   timelapseEvery: number; timelapseFrames: number;
+  /** Training digits shown nearest an explored digit, and the distance a real unseen digit typically has. */
+  nearestK: number; typicalNearest: number;
 }
 /** What went wrong, in one word: switch on it, never on the message. */
 export type ErrorKind = "data" | "weights" | "config" | "diverged" | "device" | "state" | "io";
@@ -86,6 +102,55 @@ pub struct Options {
     pub preset: Option<String>,
     /// Seed of the initial weights and of the training batches.
     pub seed: Option<f64>,
+    /// A recipe's name; the CLI's default recipe without one.
+    pub recipe: Option<String>,
+    /// Settings on top of the recipe.
+    pub settings: Option<crate::train::Overrides>,
+}
+
+/// The seeded run fresh weights are.
+#[derive(Serialize)]
+pub struct Run {
+    seed: u64,
+    recipe: &'static str,
+}
+
+impl Run {
+    pub fn new(seed: u64, recipe: crate::train::Recipe) -> Self {
+        Self {
+            seed,
+            recipe: recipe.name(),
+        }
+    }
+}
+
+/// A chunk of training as the page hears of it: divergence read here, once, for every caller.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Chunk {
+    stats: Vec<crate::session::Step>,
+    step: u64,
+    diverged_at: Option<u64>,
+    last_good_step: Option<u64>,
+    generator_hold: u64,
+}
+
+impl Chunk {
+    /// `steps` just run by `session`: the ones from a non-finite loss on mean nothing and are
+    /// left out.
+    pub fn new(session: &crate::session::Session, steps: Vec<crate::session::Step>) -> Self {
+        let diverged_at = session.diverged_at();
+        Self {
+            stats: steps
+                .into_iter()
+                .filter(|s| diverged_at.is_none_or(|at| s.step < at))
+                .collect(),
+            step: session.trainer().step(),
+            diverged_at,
+            last_good_step: session.last_good_step(),
+            generator_hold: session.trainer().generator_hold(),
+        }
+    }
 }
 
 /// What runs, and why.
@@ -230,7 +295,7 @@ pub fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
         .map_err(|e| js_err(Error::Device(format!("result not convertible to JS: {e}"))))
 }
 
-/// Training digits as `Ganvas.realDigits` and `Ganvas.nearest` return them: typed arrays,
+/// Training digits as `Ganvas.nearest` returns them: typed arrays,
 /// not serde's arrays of numbers (a JS number per pixel made 8 digits take seconds).
 pub struct Digits {
     /// Indices in the training set.
@@ -260,19 +325,71 @@ impl Digits {
 
     /// As the `Digits` object `ganvas.d.ts` declares.
     pub fn to_js(&self) -> Result<JsValue, JsValue> {
-        let object = js_sys::Object::new();
-        let set = |key: &str, value: JsValue| Reflect::set(&object, &key.into(), &value);
-        set(
-            "indices",
-            js_sys::Uint32Array::from(&self.indices[..]).into(),
-        )?;
-        set("labels", js_sys::Uint8Array::from(&self.labels[..]).into())?;
-        set("pixels", js_sys::Uint8Array::from(&self.pixels[..]).into())?;
         let distances = match &self.distances {
             Some(d) => js_sys::Float32Array::from(&d[..]).into(),
             None => JsValue::NULL,
         };
-        set("distances", distances)?;
-        Ok(object.into())
+        object(&[
+            (
+                "indices",
+                js_sys::Uint32Array::from(&self.indices[..]).into(),
+            ),
+            ("labels", js_sys::Uint8Array::from(&self.labels[..]).into()),
+            ("pixels", js_sys::Uint8Array::from(&self.pixels[..]).into()),
+            ("distances", distances),
+        ])
     }
+}
+
+/// A typed-array-valued object: `Reflect::set` of each entry.
+fn object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
+    let object = js_sys::Object::new();
+    for (key, value) in entries {
+        Reflect::set(&object, &(*key).into(), value)?;
+    }
+    Ok(object.into())
+}
+
+/// A [`crate::latent::Grid`] as the `Grid` object `ganvas.d.ts` declares.
+pub fn grid_to_js(grid: &crate::latent::Grid) -> Result<JsValue, JsValue> {
+    let labels = match grid.labels.is_empty() {
+        true => JsValue::NULL,
+        false => js_sys::Uint8Array::from(&grid.labels[..]).into(),
+    };
+    object(&[
+        ("cols", (grid.cols as f64).into()),
+        ("rows", (grid.rows as f64).into()),
+        ("z", js_sys::Float32Array::from(&grid.z[..]).into()),
+        ("labels", labels),
+        (
+            "digit",
+            grid.digit.map_or(JsValue::NULL, |d| f64::from(d).into()),
+        ),
+    ])
+}
+
+/// A [`crate::session::DView`] as the `DView` object `ganvas.d.ts` declares.
+pub fn d_view_to_js(view: &crate::session::DView) -> Result<JsValue, JsValue> {
+    object(&[
+        ("step", (view.step as f64).into()),
+        ("pack", (view.pack as f64).into()),
+        ("real", judged_to_js(&view.real)?),
+        ("fake", judged_to_js(&view.fake)?),
+    ])
+}
+
+/// A [`crate::session::Judged`] as the `Judged` object `ganvas.d.ts` declares.
+pub fn judged_to_js(judged: &crate::session::Judged) -> Result<JsValue, JsValue> {
+    let labels = match &judged.labels {
+        Some(l) => js_sys::Uint8Array::from(&l[..]).into(),
+        None => JsValue::NULL,
+    };
+    object(&[
+        (
+            "pixels",
+            js_sys::Uint8Array::from(&judged.pixels[..]).into(),
+        ),
+        ("labels", labels),
+        ("p", js_sys::Float32Array::from(&judged.p[..]).into()),
+    ])
 }

@@ -6,7 +6,7 @@ use ganvas::Preset;
 use ganvas::backend::Choice;
 use ganvas::defaults;
 use ganvas::quant::Storage;
-use ganvas::train::Recipe;
+use ganvas::train::{Overrides, Recipe};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -40,16 +40,16 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = defaults::PRESET)]
     pub preset: Preset,
     /// Training iterations (one D step and one G step each).
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = defaults::CLI_ITERS)]
     pub iters: u64,
     /// Seed for initial weights, batches and latents.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Output folder for <preset>.ganvas (generator), <preset>.ckpt (resumable) and a grid PNG.
-    #[arg(long, default_value = "weights")]
+    #[arg(long, default_value = defaults::WEIGHTS_DIR)]
     pub out: PathBuf,
     /// Training data written by pkg-scripts/data.
-    #[arg(long, default_value = "www/data/mnist-train.gz")]
+    #[arg(long, default_value = defaults::TRAIN_DATA)]
     pub data: PathBuf,
     /// Training settings to start from; the flags below override single settings.
     #[arg(long, value_enum, default_value_t = defaults::RECIPE)]
@@ -92,7 +92,7 @@ pub struct TrainArgs {
     /// distance as <preset>-best.ganvas.
     #[arg(long)]
     pub judge: Option<PathBuf>,
-    /// Write a timelapse here: the page's grid (its latent vectors, seed 20240, 8 rows) as
+    /// Write a timelapse here: the page's grid (the same latent vectors, rows and columns) as
     /// step-NNNNNNN.png every `--timelapse-every` steps, from the first step on.
     #[arg(long)]
     pub timelapse: Option<PathBuf>,
@@ -107,7 +107,7 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = Choice::Cpu)]
     pub backend: Choice,
     /// Steps between statistic readbacks (and progress bar updates).
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = defaults::CLI_LOG_EVERY)]
     pub log_every: u64,
 }
 
@@ -117,7 +117,7 @@ pub struct SampleArgs {
     #[arg(long)]
     pub weights: PathBuf,
     /// Number of digits.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = defaults::SAMPLE_N)]
     pub n: usize,
     /// Seed of the latent vectors.
     #[arg(long, default_value_t = 0)]
@@ -154,16 +154,16 @@ pub struct ExportArgs {
 #[derive(clap::Args)]
 pub struct TrainJudgeArgs {
     /// Passes over the 60k training digits.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = defaults::JUDGE_EPOCHS)]
     pub epochs: usize,
     /// Seed for initial weights and shuffles.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Where to write the judge.
-    #[arg(long, default_value = "weights/judge.ganvas")]
+    #[arg(long, default_value = defaults::JUDGE)]
     pub out: PathBuf,
     /// Folder holding mnist-train.gz and mnist-test.gz (written by pkg-scripts/data).
-    #[arg(long, default_value = "www/data")]
+    #[arg(long, default_value = defaults::DATA_DIR)]
     pub data: PathBuf,
     /// Backend.
     #[arg(long, value_enum, default_value_t = Choice::Cpu)]
@@ -176,16 +176,16 @@ pub struct EvalArgs {
     #[arg(long)]
     pub weights: PathBuf,
     /// Number of generated digits to score.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = defaults::EVAL_N)]
     pub n: usize,
     /// Seed of their latent vectors.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// The judge (written by `ganvas train-judge`).
-    #[arg(long, default_value = "weights/judge.ganvas")]
+    #[arg(long, default_value = defaults::JUDGE)]
     pub judge: PathBuf,
     /// Folder holding mnist-train.gz and mnist-test.gz (written by pkg-scripts/data).
-    #[arg(long, default_value = "www/data")]
+    #[arg(long, default_value = defaults::DATA_DIR)]
     pub data: PathBuf,
     /// Also write the report as JSON here.
     #[arg(long)]
@@ -193,4 +193,17 @@ pub struct EvalArgs {
     /// Backend.
     #[arg(long, value_enum, default_value_t = Choice::Cpu)]
     pub backend: Choice,
+}
+
+impl TrainArgs {
+    /// The settings given on top of the recipe (or, with `--resume`, of the checkpoint's).
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            batch_size: self.batch,
+            lr_g: self.lr_g,
+            lr_d: self.lr_d,
+            real_label: self.real_label,
+            ema: self.ema,
+        }
+    }
 }

@@ -7,7 +7,7 @@ use futures_lite::future::block_on;
 use ganvas::data::Mnist;
 use ganvas::defaults;
 use ganvas::session::Session;
-use ganvas::train::{Stats, TrainConfig, Trainer};
+use ganvas::train::{Overrides, Stats, Trainer};
 use ganvas::{Error, Result, grid, latent, weights};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -20,15 +20,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
     let mut session = match &args.resume {
         Some(path) => resumed(&args, path, backend, &device)?,
         None => {
-            let recipe = args.recipe.config();
-            let config = TrainConfig {
-                batch_size: args.batch.unwrap_or(recipe.batch_size),
-                lr_g: args.lr_g.unwrap_or(recipe.lr_g),
-                lr_d: args.lr_d.unwrap_or(recipe.lr_d),
-                real_label: args.real_label.unwrap_or(recipe.real_label),
-                ema: args.ema.unwrap_or(recipe.ema),
-                ..recipe
-            };
+            let config = args.recipe.config().with(&args.overrides());
             let gan = args.preset.config();
             let pack = args.pack.unwrap_or(gan.pack);
             let trainer = Trainer::new(gan.with_pack(pack), config, args.seed, &device)?;
@@ -98,10 +90,11 @@ pub fn train(args: TrainArgs) -> Result<()> {
                 )?;
             }
         }
-        if let Some(bad) = steps.iter().find(|s| !s.stats.is_finite()) {
+        if let Some(step) = session.diverged_at() {
+            let bad = steps.iter().find(|s| s.step == step).map(|s| s.stats);
             return Err(Error::Diverged {
-                step: bad.step,
-                what: format!("{:?}", bad.stats),
+                step,
+                what: format!("{bad:?}"),
             });
         }
         let step = session.trainer().step();
@@ -167,11 +160,11 @@ fn resumed(
         )));
     }
     eprintln!("resuming {} at step {}", path.display(), trainer.step());
-    let config = TrainConfig {
-        lr_g: args.lr_g.unwrap_or(trainer.config.lr_g),
-        lr_d: args.lr_d.unwrap_or(trainer.config.lr_d),
-        ..trainer.config.clone()
-    };
+    let config = trainer.config.with(&Overrides {
+        lr_g: args.lr_g,
+        lr_d: args.lr_d,
+        ..Overrides::default()
+    });
     let mut session = Session::from_trainer(trainer, backend, device);
     session.set_config(config)?;
     Ok(session)
@@ -237,28 +230,30 @@ impl Outputs {
 /// PNG per frame, so that a tutorial can show the frames a visitor's page would capture.
 struct Timelapse {
     dir: PathBuf,
-    inputs: Vec<f32>,
-    cols: usize,
+    grid: latent::Grid,
 }
 
 impl Timelapse {
     fn new(dir: &Path, session: &Session) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let cols = defaults::grid_cols(session.trainer().gan.classes);
         Ok(Self {
             dir: dir.to_path_buf(),
-            inputs: session.latents(cols * defaults::GRID_ROWS, defaults::GRID_SEED),
-            cols,
+            grid: session.grid(None)?,
         })
     }
 
     /// Writes the grid of the generator the page would show (the average, when kept).
     fn frame(&self, session: &Session) -> Result<()> {
-        let digits = block_on(session.generate(&self.inputs))?;
+        let digits = block_on(session.generate_labelled(&self.grid.z, &self.grid.labels))?;
         let path = self
             .dir
             .join(format!("step-{:07}.png", session.trainer().step()));
-        grid::write_png(&path, &digits.chunks(784).collect::<Vec<_>>(), self.cols, 1)
+        grid::write_png(
+            &path,
+            &digits.chunks(784).collect::<Vec<_>>(),
+            self.grid.cols,
+            1,
+        )
     }
 }
 
