@@ -5,9 +5,12 @@
 // undone when the tab comes back (a pause it made is not the visitor's, and is lifted).
 
 export class Background {
-  /** `el`: the element (its `running`, `background`, `pause()`, `train()`, `status`, `rpc`). */
-  constructor(el) {
-    this.el = el;
+  /**
+   * Callbacks: `how()` the `background` attribute; `running()`; `pause()` and `train()`;
+   * `throttle(on)` asks the worker; `say(text)` the status line.
+   */
+  constructor(callbacks) {
+    Object.assign(this, callbacks);
     this.resumeOnShow = false; // training was paused because the tab was hidden
     this.throttled = false;
     this.listener = () => this.visibilityChanged();
@@ -18,19 +21,18 @@ export class Background {
   detach() { document.removeEventListener('visibilitychange', this.listener); }
 
   visibilityChanged() {
-    const el = this.el;
     const hidden = document.visibilityState === 'hidden';
-    const how = el.background;
-    if (hidden && el.running && how === 'pause') {
+    const how = this.how();
+    if (hidden && this.running() && how === 'pause') {
       this.resumeOnShow = true;
-      el.pause();
-      el.status.message('Training paused while this tab is hidden; it goes on when you come back.');
-    } else if (hidden && el.running && how === 'throttle') {
+      this.pause();
+      this.say('Training paused while this tab is hidden; it goes on when you come back.');
+    } else if (hidden && this.running() && how === 'throttle') {
       this.throttled = true;
-      el.rpc.call('throttle', { on: true }).catch(() => {});
+      this.throttle(true);
     } else if (!hidden) {
-      if (this.throttled) { this.throttled = false; el.rpc.call('throttle', { on: false }).catch(() => {}); }
-      if (this.resumeOnShow) { this.resumeOnShow = false; el.status.message('Training resumed.'); el.train(); }
+      if (this.throttled) { this.throttled = false; this.throttle(false); }
+      if (this.resumeOnShow) { this.resumeOnShow = false; this.say('Training resumed.'); this.train(); }
     }
   }
 }

@@ -10,16 +10,16 @@ export function wireControls(el, $) {
   on('.train', 'click', () => (el.running ? el.pause() : el.train()));
   on('.step-once', 'click', () => el.stepOnce());
   on('.reset', 'click', () => el.trainFromScratch());
-  on('.view', 'change', () => el.setView($('.view').value === 'live'));
+  on('.view', 'change', () => el.settings.view($('.view').value === 'live'));
   // The selects set their attributes: one path for a visitor's choice and an embedder's.
   on('.preset', 'change', () => el.choose('preset', $('.preset').value));
   on('.backend-select', 'change', () => el.choose('backend', $('.backend-select').value));
   on('.background', 'change', () => { el.background = $('.background').value; });
   on('.score-every', 'change', () => { el.scoreEvery = $('.score-every').value; });
-  const settings = () => el.applySettings({ batchSize: Number($('.batch').value), lrG: Number($('.lr-g').value), lrD: Number($('.lr-d').value) });
+  const settings = () => el.settings.apply({ batchSize: Number($('.batch').value), lrG: Number($('.lr-g').value), lrD: Number($('.lr-d').value) });
   for (const sel of ['.batch', '.lr-g', '.lr-d']) on(sel, 'change', settings);
-  on('.copy-link', 'click', () => el.copyLink());
-  on('.link', 'focus', () => $('.link').select()); // one click takes the whole link
+  on('.copy-link', 'click', () => copyLink(el.linkedRun(), $, (text) => el.status.message(text)));
+  on('.link', 'focus', () => $('.link').select()); // one click (or Copy link) takes the whole link
   on('.download', 'click', () => el.saveWeights().then(download, (e) => e.kind === 'replaced' || el.fail(e, 'saveWeights')));
   on('.upload-input', 'change', async (e) => {
     const input = e.target, file = input.files[0];
@@ -31,8 +31,24 @@ export function wireControls(el, $) {
   on('.grid', 'click', (e) => {
     const r = e.target.getBoundingClientRect();
     const i = el.explore.indexAt((e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
-    if (i != null) el.exploreDigit(i, e.shiftKey);
+    if (i != null) el.explore.select(i, e.shiftKey);
   });
+}
+
+/**
+ * The Copy link button: the link (`linked`: the element's linkedRun()) into its field (shown,
+ * selectable) and, if the browser lets it, the clipboard; `say(text)`: the status line.
+ */
+function copyLink(linked, $, say) {
+  if (!linked) return;
+  const field = $('.link');
+  field.value = linked.link;
+  field.hidden = false;
+  field.focus(); // selected (see below): Ctrl+C copies it where the clipboard is refused
+  const what = linked.differs ? `; note: ${linked.differs}` : `: it trains this run again${linked.pauseAt ? ` to step ${linked.pauseAt.toLocaleString('en')}` : ''}`;
+  say(`Link ready to copy, beside the button${what}.`);
+  Promise.resolve().then(() => navigator.clipboard.writeText(linked.link))
+    .then(() => { if (field.value === linked.link) say(`Link copied${what}.`); }, () => {});
 }
 
 /** Saves `{bytes, preset, step}` as a file, as the browser downloads one. */

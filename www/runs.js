@@ -10,11 +10,14 @@ import { loadRun, removeRun, saveRun } from './store.js';
 
 export class SavedRuns {
   /**
-   * `el`: the element. Its id names the record; it supplies `status`, `rpc`, `recovery`,
-   * `rescue`, `losses`, `timeline`, `model`, `fail`, and `onModel(model, resuming)` for a resumed run.
+   * `status`: the StatusLine; callbacks: `id()` the element's id (it names the record);
+   * `enabled()` whether saving is on (checkpoint-every not 0); `load(bytes)` resumes a
+   * checkpoint in the worker (→ model info); `resumed(model, resuming, run)` shows it;
+   * `extras(step)` what is saved beside a checkpoint ({history, timelapse, run, backend});
+   * `kept(detail)` hears each checkpoint kept (the `checkpoint` event); `fail(e)` reports.
    */
-  constructor(el) {
-    this.el = el;
+  constructor(status, callbacks) {
+    Object.assign(this, { status, ...callbacks });
     this.last = null; // the last `checkpoint` event's detail, or null
     this.warned = false; // that this browser cannot store runs has been said
   }
@@ -26,25 +29,27 @@ export class SavedRuns {
    */
   get key() {
     const link = runFromHash(location.hash) ? location.hash : '';
-    return `${location.pathname}${link}#${this.el.id || 'ganvas-demo'}`;
+    return `${location.pathname}${link}#${this.id() || 'ganvas-demo'}`;
   }
 
   /** If IndexedDB holds a run of this element, offers to resume it (not when saving is off). */
   async offer() {
-    const el = this.el;
-    if (el.checkpointEvery === 0) return;
+    if (!this.enabled()) return;
     let run;
     try { run = await loadRun(this.key); } catch { return; }
     if (!run?.bytes) return;
     const when = new Date(run.savedAt).toLocaleString('en');
-    el.status.notice(`A ${run.preset} training run was saved at step ${run.step.toLocaleString('en')} (${when}).`, {
+    this.status.notice(`A ${run.preset} training run was saved at step ${run.step.toLocaleString('en')} (${when}).`, {
       yes: ['Resume', () => this.resume(run)],
       no: ['Discard', () => removeRun(this.key).catch(() => {})],
     }, 'resume');
   }
 
   /** Withdraws the offer: once the model on screen trains, resuming another is stale. */
-  withdraw() { if (this.el.status.noticeKind === 'resume') this.el.status.notice(null); }
+  withdraw() { if (this.offered) this.status.notice(null); }
+
+  /** Whether a saved run is offered (the visitor has not chosen yet). */
+  get offered() { return this.status.noticeKind === 'resume'; }
 
   /**
    * Resumes a saved run: the worker loads its checkpoint; the loss history and the timelapse
@@ -53,33 +58,29 @@ export class SavedRuns {
    * offered again.
    */
   resume(run) {
-    const el = this.el, started = performance.now();
-    el.status.message(`Resuming the run saved at step ${run.step.toLocaleString('en')}…`);
-    el.rpc.call('loadCheckpoint', { bytes: run.bytes }).then((m) => {
-      el.forgetRun(); // a run the visitor chose: the old one and why it once moved are past
-      el.recovery.kept(run);
-      el.onModel(m, { started, history: run.history ?? [], timelapse: run.timelapse, run: run.run ?? null });
+    const started = performance.now();
+    this.status.message(`Resuming the run saved at step ${run.step.toLocaleString('en')}…`);
+    this.load(run.bytes).then((m) => {
+      this.resumed(m, { started, history: run.history ?? [], timelapse: run.timelapse, run: run.run ?? null }, run);
     }, async (e) => {
       if (quiet(e)) return;
-      if (e.kind !== 'weights') return el.fail(e, 'loadCheckpoint');
+      if (e.kind !== 'weights') return this.fail(e);
       const gone = await removeRun(this.key).then(() => true, () => false);
-      el.fail(Object.assign(new Error(`The saved run could not be resumed: ${e.message}${gone ? '. It was discarded.' : ''}`), { kind: e.kind }), 'loadCheckpoint');
+      this.fail(Object.assign(new Error(`The saved run could not be resumed: ${e.message}${gone ? '. It was discarded.' : ''}`), { kind: e.kind }));
     });
   }
 
   /** A checkpoint from the worker: kept for recovery and stored in IndexedDB; fires `checkpoint`. */
-  async kept({ bytes, step, preset, why, ms }) {
-    const el = this.el;
-    el.recovery.kept({ bytes, step, preset });
-    const record = { bytes, step, preset, history: el.losses.saved(), timelapse: el.timeline.saved(step), run: el.model?.run ?? null, savedAt: Date.now(), backend: el.model?.info.backend };
+  async keep({ bytes, step, preset, why, ms }) {
+    const record = { bytes, step, preset, ...this.extras(step), savedAt: Date.now() };
     let saved = false, error = null;
     try { await saveRun(this.key, record); saved = true; } catch (e) { error = String(e?.message ?? e); }
     // Said once: training goes on, and a lost GPU or a crash still resumes from memory.
     if (error && !this.warned) {
       this.warned = true;
-      el.status.message(`Training cannot be saved in this browser (${error}); a reload will start afresh.`);
+      this.status.message(`Training cannot be saved in this browser (${error}); a reload will start afresh.`);
     }
     this.last = Object.freeze({ step, why, ms, bytes: bytes.byteLength, saved, error });
-    el.dispatchEvent(new CustomEvent('checkpoint', { detail: this.last }));
+    this.kept(this.last);
   }
 }

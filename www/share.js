@@ -36,6 +36,25 @@ export function runLink(run, page) {
   return `${String(page).split('#')[0]}${runHash(run)}`;
 }
 
+/**
+ * A link to model `m`'s run (the element's model: {preset, step, settings, run}) on `page`:
+ * the seeded fresh run it started as, its settings now, `chosen.backend`, and its step as the
+ * stop. Loaded weights are no seeded run: the link trains fresh ones from `chosen.seed` with
+ * `chosen.recipe`, and no stop (their step counts training done elsewhere). → `{link,
+ * pauseAt, differs}`, `differs` saying why the link's run is not this one (or null).
+ */
+export function linkTo(m, chosen, page) {
+  const { run, settings: s } = m;
+  const spec = {
+    preset: m.preset, seed: run?.seed ?? chosen.seed ?? 0, recipe: run ? run.recipe : chosen.recipe ?? null,
+    lrG: s.lrG, lrD: s.lrD, batch: s.batchSize, backend: chosen.backend, pauseAt: run && m.step > 0 ? m.step : null,
+  };
+  const differs = !run ? 'these weights were not trained here from a seed, so the link trains fresh weights with the current settings instead, without a stop'
+    : run.changedAt != null ? `the settings were changed at step ${run.changedAt.toLocaleString('en')}, so the link trains with the current settings from step 0, which differs from this run`
+      : null;
+  return { link: runLink(spec, page), pauseAt: spec.pauseAt, differs };
+}
+
 const following = new WeakMap(); // element → the AbortController of its pending "train when ready"
 
 /**
@@ -58,7 +77,7 @@ export function startRun(el, attrs) {
   el.addEventListener('ready', () => {
     wait.abort();
     // A run of this link saved before (runs.js) is offered instead: Resume, or Train afresh.
-    if (el.status?.noticeKind === 'resume') return;
+    if (el.state.resumeOffered) return;
     el.train();
   }, { signal: wait.signal });
   parent?.insertBefore(el, next);

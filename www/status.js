@@ -6,6 +6,26 @@ export class StatusLine {
   constructor($) {
     this.$ = $;
     this.noticeKind = null; // what the open notice asks about ("resume"), or null
+    this.notes = new Set(); // attribute problems to say again with the next opening line
+    this.holding = false; // the last chunk said G is held
+  }
+
+  /** `hold`: steps left in which D learns alone (after loaded weights); said while it lasts, and when it ends. */
+  hold(hold) {
+    if (hold > 0) this.message(`The discriminator learns alone for ${hold} more steps, so that it can judge the loaded generator before the generator follows it.`);
+    else if (this.holding) this.message('Both networks are training.');
+    this.holding = hold > 0;
+  }
+
+  /** An attribute problem (malformed, or refused by the crate): said again with the next model's opening line. */
+  remember(text) { this.notes.add(text); }
+
+  /** A model's opening line, after the attribute problems read since the last one (then an error). */
+  opened(text) {
+    const notes = [...this.notes];
+    this.notes.clear();
+    if (notes.length) this.error(`${notes.join('. ')}. ${text}`);
+    else this.message(text);
   }
 
   /** The backend line: "CPU — running on the CPU: …", or the adapter for WebGPU. */

@@ -48,3 +48,18 @@ test('malformed values are passed on as written, for the element to report', () 
   // Text that could be markup or another key stays one value.
   assert.equal(runFromHash(runHash({ preset: 'a&seed=9 <x>' })).preset, 'a&seed=9 <x>');
 });
+
+test('a link to a model: its seeded run to its step, or fresh weights without a stop, saying why', async () => {
+  const { linkTo } = await import('../../www/share.js');
+  const settings = { lrG: 0.003, lrD: 0.003, batchSize: 64 };
+  const chosen = { seed: 9, recipe: 'classic', backend: 'cpu' };
+  const page = 'https://example.org/';
+  const seeded = linkTo({ preset: 'tiny', step: 300, settings, run: { seed: 5, recipe: 'fast' } }, chosen, page);
+  assert.deepEqual(runFromHash(new URL(seeded.link).hash), { preset: 'tiny', seed: '5', recipe: 'fast', 'lr-g': '0.003', 'lr-d': '0.003', batch: '64', backend: 'cpu', 'pause-at': '300', weights: 'none' });
+  assert.deepEqual([seeded.pauseAt, seeded.differs], [300, null]);
+  const changed = linkTo({ preset: 'tiny', step: 300, settings, run: { seed: 5, recipe: 'fast', changedAt: 120 } }, chosen, page);
+  assert.match(changed.differs, /changed at step 120/);
+  const loaded = linkTo({ preset: 'standard', step: 20000, settings, run: null }, chosen, page);
+  assert.deepEqual([loaded.pauseAt, runFromHash(new URL(loaded.link).hash).seed, runFromHash(new URL(loaded.link).hash).recipe], [null, '9', 'classic']);
+  assert.match(loaded.differs, /not trained here from a seed/);
+});
