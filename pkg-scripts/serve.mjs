@@ -10,8 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(fileURLToPath(new URL('../www/', import.meta.url)));
-// The test build (tests only): wasm with the debug hooks, and a worker that listens for them.
-const testPkg = resolve(fileURLToPath(new URL('../www/pkg-test/', import.meta.url)));
+// The test build (tests only, built outside www/ so that a copy of www/ never ships it): wasm
+// with the debug hooks, and a worker that listens for them.
+const testPkg = resolve(fileURLToPath(new URL('../target/pkg-test/', import.meta.url)));
 const hooksWorker = fileURLToPath(new URL('../tests/browser/hooks-worker.js', import.meta.url));
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -23,9 +24,9 @@ const types = {
  * Serves www/ (or `dir`), plus `mounts`: {'/prefix/': folder} (the benchmarks' TF.js).
  * `cors: true` lets any origin read every file (Access-Control-Allow-Origin: *): what a CDN
  * does, and what an element served from here to another origin's page needs.
- * `hooks: true` (browser tests only) serves the test build instead: /pkg/ from www/pkg-test/
+ * `hooks: true` (browser tests only) serves the test build instead: /pkg/ from target/pkg-test/
  * (wasm with debugPoison/debugPanic) and /worker.js as tests/browser/hooks-worker.js, which
- * imports the shipped worker as /worker.js?shipped. Without it nothing of either is reachable.
+ * serves the shipped worker's requests plus its hooks. Without it neither is reachable.
  */
 export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onServe, hooks = false, cors = false } = {}) {
   if (cors) headers = { 'access-control-allow-origin': '*', ...headers };
@@ -38,8 +39,7 @@ export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onSe
       const top = resolve(base);
       let file = normalize(join(top, path.slice(prefix.length - 1)));
       if (!file.startsWith(top)) { res.writeHead(403).end('forbidden'); return; }
-      if (!hooks && path.startsWith('/pkg-test/')) throw new Error('the test build is not served');
-      if (hooks && path === '/worker.js' && url.search !== '?shipped') file = hooksWorker;
+      if (hooks && path === '/worker.js') file = hooksWorker;
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...headers });

@@ -1,5 +1,5 @@
-// The test build's worker: the shipped worker (imported under another URL, as served by
-// `serve(port, { hooks: true })`) plus failures and switches on demand, asked for by a test through
+// The test build's worker: the shipped worker's service (www/service.js) plus failures and
+// switches on demand, asked for by a test through
 // `new BroadcastChannel('ganvas-test-hooks').postMessage({type, ...})`:
 //   poison      → the generator's weights become NaN (the next step diverges)
 //   panic       → a Rust panic (a wasm trap): the page must recover from the last checkpoint
@@ -7,26 +7,38 @@
 //   measure-switches {allowFallback, cpuSlowdown} → "auto" times a software WebGPU adapter
 //                 too, and sees the CPU that many times slower (takes effect at the next
 //                 chooseDevice: a new model or batch size)
-// Each runs through the shipped worker's queue and failure path, like any request. The wasm
-// methods debugPoison/debugPanic/debugMeasureSwitches exist only in the test build (www/pkg-test/).
-import { dispatch, gpuDevice, handlers, model } from './worker.js?shipped';
+// Each runs through the service's queue and failure path, like any request. The wasm methods
+// debugPoison/debugPanic/debugMeasureSwitches exist only in the test build (target/pkg-test/,
+// served as /pkg/ by `serve(port, { hooks: true })`, which serves this file as /worker.js).
+import { serve } from './service.js';
 
-Object.assign(handlers, {
-  async poison() { model().debugPoison(); },
-  async panic() { model().debugPanic(); },
-  async 'measure-switches'({ allowFallback, cpuSlowdown }) {
+// The WebGPU device burn asks for, caught here (as the service catches it) so that a test
+// can destroy it.
+let device = null;
+if (self.GPUAdapter) {
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (...args) {
+    device = await requestDevice.apply(this, args);
+    return device;
+  };
+}
+
+const hooks = {
+  async poison(_, model) { model().debugPoison(); },
+  async panic(_, model) { model().debugPanic(); },
+  async 'measure-switches'({ allowFallback, cpuSlowdown }, model) {
     model().debugMeasureSwitches(!!allowFallback, cpuSlowdown ?? 1);
   },
   async 'lose-device'() {
-    const device = gpuDevice();
     if (!device) throw new Error('no WebGPU device to lose: this model runs on the CPU');
     device.destroy();
     await device.lost; // the page hears of it before the next chunk would run
   },
-});
+};
+serve(hooks);
 
-const HOOKS = new Set(['poison', 'panic', 'lose-device', 'measure-switches']);
+// No id: a failure comes back as an `error` event.
+const post = self.onmessage;
 new BroadcastChannel('ganvas-test-hooks').onmessage = ({ data }) => {
-  // No id: a failure comes back as an `error` event.
-  if (HOOKS.has(data?.type)) dispatch({ ...data, id: undefined });
+  if (Object.hasOwn(hooks, data?.type)) post({ data: { ...data, id: undefined } });
 };

@@ -3,7 +3,9 @@
 // the test build and the hooks worker.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve } from '../../pkg-scripts/serve.mjs';
 import { open, start, trainSteps, waitReady } from './harness.mjs';
 
@@ -27,16 +29,20 @@ test('the page, trained a few steps, loads no test hook', async () => {
   await page.close();
 });
 
-test('only the tests\' server serves the hooks worker and the test build', async () => {
+test('only the tests\' server serves the hooks worker and the test build, which lies outside www/', async () => {
   const hooked = await serve(0, { hooks: true });
   const base = `http://localhost:${hooked.address().port}`;
   try {
-    const get = async (path) => (await fetch(`${base}${path}`)).text();
-    assert.match(await get('/worker.js'), /ganvas-test-hooks/);
-    assert.equal(await get('/worker.js?shipped'), readFileSync(new URL('../../www/worker.js', import.meta.url), 'utf8'));
-    assert.match(await get('/pkg/ganvas.js'), /debugPoison/);
-    // The shipped server reaches neither, though www/pkg-test/ sits beside the page.
-    assert.equal(await (await fetch(`${env.base}/worker.js?shipped`)).text(), readFileSync(new URL('../../www/worker.js', import.meta.url), 'utf8'));
-    assert.equal((await fetch(`${env.base}/pkg-test/ganvas.js`)).status, 404);
+    const get = async (root, path) => (await fetch(`${root}${path}`)).text();
+    assert.match(await get(base, '/worker.js'), /ganvas-test-hooks/);
+    assert.match(await get(base, '/pkg/ganvas.js'), /debugPoison/);
+    // The shipped server serves the shipped worker and wasm glue, without hooks.
+    assert.equal(await get(env.base, '/worker.js'), readFileSync(new URL('../../www/worker.js', import.meta.url), 'utf8'));
+    assert.doesNotMatch(await get(env.base, '/pkg/ganvas.js'), HOOKS);
   } finally { hooked.close(); }
+  // A copy of www/ (what a host uploads) holds no file of the test build.
+  const www = fileURLToPath(new URL('../../www/', import.meta.url));
+  const files = readdirSync(www, { recursive: true }).filter((f) => /\.(js|wasm)$/.test(f));
+  const hooked_ = files.filter((f) => HOOKS.test(readFileSync(join(www, f)).toString('latin1')));
+  assert.deepEqual(hooked_, [], 'files under www/ with test hooks');
 });
