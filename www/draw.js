@@ -2,6 +2,19 @@
 // headless Chromium, and 2D is all a 28×28 digit needs) and the training chart.
 
 const SIDE = 28;
+/** Bytes of one digit. */
+export const PIXELS = SIDE * SIDE;
+
+/** A figure of a canvas `digits` digits wide and a caption (D's view, the nearest digits). */
+export function digitFigure(digits = 1, caption = '–') {
+  const figure = document.createElement('figure');
+  const canvas = document.createElement('canvas');
+  Object.assign(canvas, { width: digits * SIDE, height: SIDE });
+  const text = document.createElement('figcaption');
+  text.textContent = caption;
+  figure.append(canvas, text);
+  return { figure, canvas, caption: text };
+}
 
 /**
  * Draws `n` digits (n×784 bytes, 0 = background) in a grid `cols` wide, white ink on near-black;

@@ -1,57 +1,40 @@
-// The grid of digits under <ganvas-demo>'s status line, and the loop that draws it. A module
-// of its own because drawing asks the worker (`generate` the grid's latents) and must never
-// wait on a worker that will not answer: a restart that caught a `generate` in flight once left
-// the grid blank for good (issue #12). So: one generate request at a time; redraws asked for
-// meanwhile share the next draw, so a burst of training chunks costs one draw, not a queue;
-// a failed or rejected request (its worker replaced) ends that draw, and the loop goes on.
+// The grid of digits under <ganvas-demo>'s status line. Drawing asks the worker to `generate`
+// the grid's latent vectors and must never wait on a worker that will not answer (a restart
+// that caught a request in flight once left the grid blank for good, issue #12): it draws
+// through latest.js, so a burst of training chunks costs one draw, not a queue.
 import { drawDigits } from './draw.js';
+import { Latest } from './latest.js';
 
 export class GridView {
   /**
-   * `canvas`: the grid; `generate(z)` resolves with the digits' pixels; `model()` is the
-   * current model ({grid: {z, cols}}, or null while none is loaded); `after()` draws what
-   * follows the grid (the explore view); `failed(e)` hears a draw of the current model fail;
-   * `drawn(pixels, model, z)` hears the pixels drawn and the latents asked (the timelapse keeps
-   * some: no request of its own).
+   * `canvas`: the grid; `generate(grid)` resolves with the pixels of a model's grid (`{z,
+   * labels}`); `model()` is the current model ({grid: {z, labels, cols, digit}, step}, or null
+   * while none is loaded); `after()` draws what follows the grid (the explore view);
+   * `failed(e)` hears a draw of the current model fail; `drawn(pixels, model)` hears the
+   * pixels drawn (the timelapse keeps some: no request of its own).
    */
   constructor(canvas, { generate, model, after, failed, drawn = () => {} }) {
-    Object.assign(this, { canvas, generate, model, after, failed, drawn });
-    this.waiters = []; // resolvers of redraw() calls not yet served by a draw begun after them
-    this.drawing = false;
+    Object.assign(this, { canvas, model, after, drawn });
+    this.draws = new Latest(async () => {
+      const model = this.model();
+      if (!model) return;
+      const grid = model.grid;
+      try {
+        const pixels = await generate(grid);
+        if (model !== this.model()) return;
+        drawDigits(this.canvas, pixels, grid.cols);
+        this.drawn(pixels, model, grid);
+      } catch (e) {
+        // The old model's grid, asked of a model that replaced it meanwhile: not an error.
+        if (model === this.model()) failed(e);
+      }
+      await this.after();
+    });
   }
 
   /** Redraws; resolves once a draw begun after the call is done (drawn, failed or rejected). */
-  redraw() {
-    const drawn = new Promise((resolve) => this.waiters.push(resolve));
-    if (!this.drawing) this.loop();
-    return drawn;
-  }
+  redraw() { return this.draws.ask(); }
 
   /** Greys the grid out (its generator diverged), or back. */
   stale(on) { this.canvas.classList.toggle('stale', on); }
-
-  async loop() {
-    this.drawing = true;
-    try {
-      while (this.waiters.length) {
-        const waiters = this.waiters.splice(0);
-        const model = this.model();
-        try {
-          if (model) {
-            const z = model.grid.z;
-            const pixels = await this.generate(z);
-            if (model === this.model()) {
-              drawDigits(this.canvas, pixels, model.grid.cols);
-              this.drawn(pixels, model, z);
-            }
-            await this.after();
-          }
-        } catch (e) {
-          // The old model's grid, asked of a model that replaced it meanwhile: not an error.
-          if (model === this.model()) this.failed(e);
-        }
-        for (const done of waiters) done();
-      }
-    } finally { this.drawing = false; }
-  }
 }

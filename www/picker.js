@@ -1,44 +1,40 @@
 // The digit picker under the grid of a conditional model, whose generator is told which digit
-// to draw: its input is z followed by a one-hot label (`latent` values in all, the last
-// `classes` of them the label). The worker's grid latents put label i % classes on cell i, so
-// that the rows read 0–9; picking a digit d redraws the grid with every cell asking for d from
-// its own z, and "all" goes back to the rows of 0–9. The picked digit is the element's `digit`
-// attribute: the buttons set it, and the element relabels the grid (`relabel`) when it changes.
-
-/**
- * `inputs` (rows of `latent` values: z, then a one-hot label of `classes` values) with every
- * row's label set to `digit`; as given (the same array) when `digit` is null or the net is
- * unconditional.
- */
-export function relabel(inputs, latent, classes, digit) {
-  if (digit == null || !classes) return inputs;
-  const out = Float32Array.from(inputs);
-  const zDims = latent - classes;
-  for (let at = zDims; at < out.length; at += latent) {
-    out.fill(0, at, at + classes);
-    out[at + digit] = 1;
-  }
-  return out;
-}
-
-/** The label of each row of `inputs` (the largest value of its one-hot part); null for an unconditional net. */
-export function labelsOf(inputs, latent, classes) {
-  if (!classes) return null;
-  const labels = [];
-  for (let at = latent - classes; at < inputs.length; at += latent) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (inputs[at + c] > inputs[at + best]) best = c;
-    labels.push(best);
-  }
-  return labels;
-}
+// to draw. The grid opens with rows that read 0–9; picking a digit d redraws it with every cell
+// asking for d from its own z (the crate's `grid(d)`), and "all" goes back to the rows of 0–9.
+// The picked digit is the element's `digit` attribute: the buttons set it, and the element
+// asks for the grid of that digit when it changes.
 
 export class DigitPicker {
-  /** `$`: the shadow root's querySelector; `pick(digit)`: a button chose `digit` (0–9, or null: all). */
-  constructor($, pick) {
+  /**
+   * `$`: the shadow root's querySelector; `pick(digit)`: a button chose `digit` (0–9, or null:
+   * all); `grid(digit)`: the worker's grid for it; `failed(e)` hears a failure.
+   */
+  constructor($, { pick, grid, failed }) {
+    Object.assign(this, { pick, grid, failed });
     this.box = $('.picker');
-    this.pick = pick;
     this.classes = 0;
+    this.digit = null; // the digit every grid cell asks for (null: all), as last shown
+    this.ready = Promise.resolve(); // the grid of the digit last shown, once the worker gave it
+  }
+
+  /**
+   * Shows `digit` on model `m` (its `classes`; none for an unconditional model, which ignores
+   * it): the buttons, and the model's grid asked anew when its digit differs. Resolves with
+   * whether `m.grid` changed (the caller redraws); `changed(grid)` hears it first.
+   */
+  follow(m, digit, changed) {
+    digit = m?.classes ? digit : null;
+    this.digit = digit;
+    this.show(m?.classes ?? 0, digit);
+    if (!m || m.grid.digit === digit) return Promise.resolve(false);
+    const ready = this.grid(digit).then((grid) => {
+      if (this.digit !== digit) return false; // picked again meanwhile
+      m.grid = grid;
+      changed(grid);
+      return true;
+    }, (e) => { this.failed(e); return false; });
+    this.ready = ready.then(() => {});
+    return ready;
   }
 
   /** Shows the buttons for a model with `classes` (hidden for 0), `digit` (or null: all) pressed. */

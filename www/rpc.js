@@ -1,10 +1,12 @@
-// A promise client for the training worker (www/worker.js). Every request carries an id and
+// A promise client for the training worker (www/worker.js; the requests: protocol.js). Every request carries an id and
 // ends exactly once: resolved with the worker's `value`, or rejected with an Error whose
 // `.kind` says why ("config", "data", "weights", "device", "crashed", ..., from the worker;
 // "replaced" when its worker was replaced or terminated before it answered; "worker" when the
 // worker failed to load). Nothing waits forever on a worker that will never answer: that is
 // what froze the grid when a restart caught a `generate` in flight (issue #12).
 // Messages without an id are events (`{event, ...}`), handed to `onEvent`.
+
+import { REQUESTS } from './protocol.js';
 
 /**
  * Rejections that need no message: the worker was replaced (a new model redraws), or it
@@ -56,8 +58,16 @@ export class RpcClient {
     this.rejectAll('replaced', 'the worker was replaced before it answered');
   }
 
-  /** Sends `{id, type, ...args}`; resolves with the reply's value or rejects with its error. */
+  /**
+   * Sends `{id, type, ...args}`; resolves with the reply's value or rejects with its error.
+   * @template {keyof import('./protocol.js').Requests} T
+   * @param {T} type
+   * @param {import('./protocol.js').Requests[T][0]} [args]
+   * @param {Transferable[]} [transfer]
+   * @returns {Promise<import('./protocol.js').Requests[T][1]>}
+   */
   call(type, args = {}, transfer = []) {
+    if (!REQUESTS.includes(type)) return Promise.reject(rpcError('internal', `"${type}" is not a request (protocol.js)`));
     if (!this.worker) return Promise.reject(rpcError('replaced', `no worker to send "${type}" to`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -1,17 +1,19 @@
-// The worker's protocol (www/worker.js), run in this process against a fake wasm module
-// (fixtures/fake-ganvas.mjs): each request is answered exactly once, `{id, ok, value}` or
-// `{id, ok: false, error: {kind, message}}`; train answers when its loop ends; the numbers come
-// from Ganvas.defaults(); a wasm trap is reported once and every later request is refused.
+// The worker's protocol (www/protocol.js, answered by www/service.js), run in this process
+// against a fake wasm module (fixtures/fake-ganvas.mjs, checked against the real API's
+// ganvas.d.ts): each request is answered exactly once, `{id, ok, value}` or `{id, ok: false,
+// error: {kind, message}}`; train answers when its loop ends; the numbers come from
+// Ganvas.defaults(); a wasm trap is reported once and every later request is refused.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { register } from 'node:module';
+import { readFileSync } from 'node:fs';
 
 // The worker imports pkg/ganvas.js (from its folder, no `base` given): here it gets the fake instead.
 const fake = new URL('./fixtures/fake-ganvas.mjs', import.meta.url).href;
 const wasmApi = new URL('../../www/pkg/ganvas.js', import.meta.url).href;
 register(`data:text/javascript,${encodeURIComponent(`
   export async function resolve(spec, ctx, next) {
-    if (spec === ${JSON.stringify(wasmApi)} && ctx.parentURL?.endsWith('/www/worker.js')) return { url: ${JSON.stringify(fake)}, shortCircuit: true };
+    if (spec === ${JSON.stringify(wasmApi)} && ctx.parentURL?.endsWith('/www/service.js')) return { url: ${JSON.stringify(fake)}, shortCircuit: true };
     return next(spec, ctx);
   }`)}`);
 
@@ -44,15 +46,35 @@ async function request(type, args = {}) {
 }
 const events = (name) => posted.filter((m) => m.event === name);
 
-test('init answers with the model, its grid and intervals from Ganvas.defaults()', async () => {
-  const r = await request('init', { backend: 'cpu', preset: 'tiny', weights: null });
+test('the fake wasm module has the real one\'s methods (www/pkg/ganvas.d.ts)', async () => {
+  const dts = readFileSync(new URL('../../www/pkg/ganvas.d.ts', import.meta.url), 'utf8');
+  const body = dts.slice(dts.indexOf('export class Ganvas'));
+  const real = new Set([...body.slice(0, body.indexOf('\n}')).matchAll(/^ {4}(?:static )?([a-zA-Z]+)\(/gm)].map((m) => m[1]));
+  const { Ganvas } = await import(fake);
+  const own = (o) => Object.getOwnPropertyNames(o).filter((k) => typeof o[k] === 'function' && k !== 'constructor' && k !== 'length');
+  const faked = new Set([...own(Ganvas.prototype), ...own(Ganvas)]);
+  const used = [...faked].filter((m) => !real.has(m));
+  assert.deepEqual(used, [], 'methods the fake has and the real API has not');
+  assert.ok(real.has('grid') && real.has('dView') && faked.size >= 25, `${faked.size} methods faked`);
+  // The defaults the page reads: the fake gives every field the real API declares.
+  const defaults = dts.slice(dts.indexOf('export interface Defaults'));
+  const fields = [...defaults.slice(0, defaults.indexOf('\n}')).matchAll(/(\w+): /g)].map((m) => m[1]);
+  assert.deepEqual(fields.filter((f) => !(f in Ganvas.defaults())), []);
+});
+
+test('init answers with the model, its grid (the crate\'s), its run and intervals from Ganvas.defaults()', async () => {
+  const r = await request('init', { backend: 'cpu', preset: 'tiny', weights: null, recipe: 'nope', settings: { lrG: 0.01 } });
   assert.equal(r.ok, true, JSON.stringify(r.error));
   const v = r.value;
   assert.equal(v.preset, 'tiny');
-  assert.deepEqual([v.grid.cols, v.grid.rows, v.grid.z.length], [4, 3, 4 * 3 * 2]);
-  assert.deepEqual(control.instances[0].calls[0], ['latents', 12, 99], 'grid latents of defaults.gridSeed');
+  assert.deepEqual([v.grid.cols, v.grid.rows, v.grid.z.length, v.grid.digit], [4, 3, 4 * 3 * 2, null]);
+  const [created, grid] = control.instances[0].calls;
+  assert.deepEqual(created, ['create', { recipe: 'nope', settings: { lrG: 0.01 } }], 'recipe and settings go to the crate');
+  assert.deepEqual(grid, ['grid', undefined]);
   assert.deepEqual([v.scoreEvery, v.checkpointEvery], [7, 13]);
   assert.equal(v.pretrained, false);
+  assert.deepEqual(v.run, { seed: 0, recipe: 'classic' });
+  assert.match(v.refused, /unknown recipe "nope"/, 'what the crate refused is said');
   const again = await request('init', { backend: 'cpu', preset: 'tiny' });
   assert.deepEqual(again.error.kind, 'state');
 });
@@ -141,7 +163,7 @@ test('a message without an id reports only its failure, as an error event', asyn
   assert.deepEqual(events('error').at(-1), { event: 'error', during: 'loadWeights', kind: 'weights', message: 'bad weights file: empty' });
 });
 
-test('dview: 8 real and 8 generated digits with D\'s probabilities, the real ones drawn once; nearest: k training digits', async () => {
+test('dview answers the crate\'s D\'s view; nearest: defaults.nearestK training digits; grid: a picked digit\'s', async () => {
   const gan = control.instances[0];
   const first = await request('dview');
   assert.equal(first.ok, true, JSON.stringify(first.error));
@@ -149,20 +171,42 @@ test('dview: 8 real and 8 generated digits with D\'s probabilities, the real one
   assert.deepEqual([step, pack], [gan.steps, 1]);
   assert.ok(real.pixels instanceof Uint8Array && fake.pixels instanceof Uint8Array, 'pixels as bytes');
   assert.deepEqual([real.pixels.length, fake.pixels.length], [8 * 784, 8 * 784]);
-  assert.deepEqual([real.p, fake.p], [Array(8).fill(0.75), Array(8).fill(0.25)]);
-  assert.deepEqual([real.labels, fake.labels], [null, null], 'no labels for an unconditional net');
-  assert.equal((await request('dview')).value.real.pixels[0], 9, 'the same real digits again');
-  assert.equal(gan.calls.filter(([c]) => c === 'realDigits').length, 1, 'drawn once');
-  assert.deepEqual(gan.calls.filter(([c]) => c === 'discriminate').slice(-2), [['discriminate', 8, 0], ['discriminate', 8, 0]]);
-  const near = await request('nearest', { pixels: new Uint8Array(784), k: 3 });
+  assert.deepEqual([Array.from(real.p), Array.from(fake.p)], [Array(8).fill(0.75), Array(8).fill(0.25)]);
+  const near = await request('nearest', { pixels: new Uint8Array(784) });
   assert.equal(near.ok, true, JSON.stringify(near.error));
-  assert.deepEqual([near.value.distances, near.value.labels, near.value.indices], [[1.5, 2.5, 3.5], [4, 1, 2], [40, 41, 42]]);
+  assert.deepEqual([near.value.distances, near.value.labels, near.value.indices].map((a) => Array.from(a)), [[1.5, 2.5, 3.5], [4, 1, 2], [40, 41, 42]]);
   assert.ok(near.value.pixels instanceof Uint8Array && near.value.pixels.length === 3 * 784);
+  assert.deepEqual(gan.calls.filter(([c]) => c === 'nearest').at(-1), ['nearest', 784, 3], 'k: defaults.nearestK');
+  assert.equal((await request('grid', { digit: 4 })).value.digit, 4);
+  assert.deepEqual(gan.calls.at(-1), ['grid', 4]);
+});
+
+test('settings pass only what is given to the crate, which applies all or none', async () => {
+  const gan = control.instances[0];
+  const r = await request('settings', { lrG: 0.01 });
+  assert.equal(r.value.lrG, 0.01);
+  assert.equal(r.value.batchSize, 64, 'the rest as it was');
+  assert.deepEqual(gan.calls.at(-1), ['changeSettings', { batchSize: undefined, lrG: 0.01, lrD: undefined, realLabel: undefined, ema: undefined }]);
+  assert.equal((await request('settings', { batchSize: 0, lrG: 0.5 })).error.kind, 'config');
+});
+
+test('a judge or score failure turns scoring off, said once; the default turns it back on', async () => {
+  control.scoreFails = true;
+  const failed = await request('score');
+  assert.equal(failed.value, null);
+  assert.match(events('quality-error').at(-1).message, /no judge today/);
+  const calls = control.instances[0].calls.filter(([c]) => c === 'score').length;
+  assert.equal((await request('score')).value, null, 'off: not asked again');
+  assert.equal(control.instances[0].calls.filter(([c]) => c === 'score').length, calls);
+  assert.equal(events('quality-error').length, 1);
+  control.scoreFails = false;
+  assert.equal((await request('scoreEvery', { every: null })).value, 7);
+  assert.equal((await request('score')).value.n, 11);
 });
 
 test('a wasm trap answers "crashed", is reported once, and refuses every later request', async () => {
   control.trap = 'generate';
-  const r = await request('generate', { z: new Float32Array(2) });
+  const r = await request('generate', { z: new Float32Array(2), labels: null });
   assert.deepEqual(r.error, { kind: 'crashed', message: 'unreachable' });
   assert.deepEqual(events('crashed'), [{ event: 'crashed', during: 'generate', message: 'unreachable' }]);
   control.trap = null;
