@@ -153,7 +153,8 @@ pub fn slerp(a: &[f32], b: &[f32], t: f32) -> Vec<f32> {
     let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
     let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
     let omega = (dot / (norm(a) * norm(b))).clamp(-1.0, 1.0).acos();
-    if !(omega >= 1e-4) {
+    // NaN (a zero vector) goes the straight way too.
+    if omega.is_nan() || omega < 1e-4 {
         return a.iter().zip(b).map(|(x, y)| x + (y - x) * t).collect();
     }
     let (wa, wb) = (

@@ -512,3 +512,201 @@ fn train_timelapse_writes_the_pages_grid_every_n_steps() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--timelapse-every"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The `(step, Fréchet distance)` of each line of `<dir>/<preset>-quality.jsonl`, in order.
+fn quality_log(dir: &str, preset: &str) -> Vec<(u64, f64)> {
+    std::fs::read_to_string(format!("{dir}/{preset}-quality.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let frechet = v["score"]["frechet"].as_f64().expect(line);
+            (v["step"].as_u64().expect(line), frechet)
+        })
+        .collect()
+}
+
+/// The step of the line with the lowest Fréchet distance (the first of equals, as the meter keeps
+/// the earlier one).
+fn lowest(log: &[(u64, f64)]) -> u64 {
+    log.iter()
+        .fold(None::<(u64, f64)>, |best, &(s, f)| match best {
+            Some((_, b)) if b <= f => best,
+            _ => Some((s, f)),
+        })
+        .unwrap()
+        .0
+}
+
+fn step_of(path: &str) -> u64 {
+    ganvas::weights::WeightsFile::decode(&std::fs::read(path).unwrap())
+        .unwrap()
+        .header
+        .step
+}
+
+/// `train --judge`: a quality line per checkpoint and one at the end, and `<preset>-best.ganvas`
+/// is the generator of the lowest Fréchet distance in that log. A resumed run appends to the log
+/// and replaces the best only with a generator that beats the log's earlier minimum.
+#[test]
+fn train_judge_logs_every_checkpoint_and_keeps_the_lowest_frechet_generator() {
+    let dir = tmp("judge");
+    let judge = common::root()
+        .join("weights/judge.ganvas")
+        .display()
+        .to_string();
+    let judged = [
+        "--recipe",
+        "fast",
+        "--judge",
+        &judge,
+        "--checkpoint-every",
+        "100",
+    ];
+    let o = train(&dir, "tiny", "300", &judged);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("quality at step 300"), "{err}");
+    let log = quality_log(&dir, "tiny");
+    let steps: Vec<u64> = log.iter().map(|&(s, _)| s).collect();
+    assert_eq!(steps, [100, 200, 300], "two checkpoints and the end");
+    assert!(
+        log.iter().all(|&(_, f)| f.is_finite() && f > 0.0),
+        "{log:?}"
+    );
+    let text = std::fs::read_to_string(format!("{dir}/tiny-quality.jsonl")).unwrap();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let real = v["real_frechet"].as_f64().unwrap();
+        assert!(
+            real > 0.0 && real < v["score"]["frechet"].as_f64().unwrap(),
+            "{line}"
+        );
+        assert!(v["score"]["digit_score"].as_f64().is_some(), "{line}");
+    }
+    let best = format!("{dir}/tiny-best.ganvas");
+    assert_eq!(step_of(&best), lowest(&log), "{log:?}");
+    if lowest(&log) == 300 {
+        // The best is the last: the final generator, byte for byte.
+        assert_eq!(
+            std::fs::read(&best).unwrap(),
+            std::fs::read(format!("{dir}/tiny.ganvas")).unwrap()
+        );
+    }
+
+    // Resumed with the judge: the log grows, and the best is the lowest of all its lines.
+    let ckpt = format!("{dir}/tiny.ckpt");
+    let resumed = |iters: &str| {
+        let mut more = vec!["--resume", ckpt.as_str()];
+        more.extend(judged);
+        let o = train(&dir, "tiny", iters, &more);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    resumed("500");
+    let log = quality_log(&dir, "tiny");
+    let after = std::fs::read_to_string(format!("{dir}/tiny-quality.jsonl")).unwrap();
+    assert!(after.starts_with(&text), "the earlier lines are kept");
+    let steps: Vec<u64> = log.iter().map(|&(s, _)| s).collect();
+    assert_eq!(steps, [100, 200, 300, 400, 500]);
+    assert_eq!(step_of(&best), lowest(&log), "{log:?}");
+
+    // An earlier minimum no generator can beat (a Fréchet distance of 0): the resumed run logs
+    // its score but leaves the best file as it was.
+    let kept = std::fs::read(&best).unwrap();
+    std::fs::write(
+        format!("{dir}/tiny-quality.jsonl"),
+        format!("{after}{{\"step\":0,\"score\":{{\"frechet\":0.0}}}}\n"),
+    )
+    .unwrap();
+    resumed("600");
+    let log = quality_log(&dir, "tiny");
+    assert_eq!(log.len(), 7);
+    assert_eq!(log[6].0, 600);
+    assert!(log[6].1 > 0.0);
+    assert!(
+        std::fs::read(&best).unwrap() == kept,
+        "the best was replaced"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `train --resume` with `--lr-g`/`--lr-d` trains on with the new rates and keeps the
+/// checkpoint's other settings (not the recipe's); a setting not given stays the checkpoint's,
+/// and each one given (`--batch`, `--ema`…) replaces it.
+#[test]
+fn train_resume_takes_new_rates_and_keeps_the_checkpoints_other_settings() {
+    let dir = tmp("rates");
+    let ckpt = format!("{dir}/tiny.ckpt");
+    let config = || {
+        let trainer =
+            ganvas::weights::load_checkpoint(&std::fs::read(&ckpt).unwrap(), &common::cpu())
+                .unwrap();
+        (trainer.step(), trainer.config)
+    };
+    let o = train(
+        &dir,
+        "tiny",
+        "20",
+        &[
+            "--recipe",
+            "fast",
+            "--batch",
+            "32",
+            "--real-label",
+            "0.95",
+            "--ema",
+            "0.99",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (step, fresh) = config();
+    let fast = ganvas::train::Recipe::Fast.config();
+    assert_eq!(step, 20);
+    assert_eq!(
+        fresh,
+        ganvas::train::TrainConfig {
+            batch_size: 32,
+            real_label: 0.95,
+            ema: 0.99,
+            ..fast
+        }
+    );
+
+    // Both rates new; batch, real label, moving average and β1 stay the checkpoint's, although
+    // the resumed command's recipe (the default, classic) has others.
+    let resume = |iters: &str, more: &[&str]| {
+        let mut args = vec!["--resume", ckpt.as_str()];
+        args.extend(more);
+        let o = train(&dir, "tiny", iters, &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success() && err.contains("resuming"), "{err}");
+        config()
+    };
+    let (step, slower) = resume("40", &["--lr-g", "1e-4", "--lr-d", "5e-4"]);
+    assert_eq!(step, 40);
+    let want = ganvas::train::TrainConfig {
+        lr_g: 1e-4,
+        lr_d: 5e-4,
+        ..fresh
+    };
+    assert_eq!(slower, want);
+    // One rate new: the other stays the checkpoint's (1e-4, not the recipe's).
+    let (step, one) = resume("50", &["--lr-d", "7e-4"]);
+    assert_eq!(step, 50);
+    let want = ganvas::train::TrainConfig { lr_d: 7e-4, ..want };
+    assert_eq!(one, want);
+    // No settings flags: the checkpoint's settings.
+    let (step, same) = resume("60", &[]);
+    assert_eq!(step, 60);
+    assert_eq!(same, want);
+    // The other settings flags apply on top of the checkpoint's too.
+    let (step, smaller) = resume("70", &["--batch", "16", "--ema", "0.9"]);
+    assert_eq!(step, 70);
+    let want = ganvas::train::TrainConfig {
+        batch_size: 16,
+        ema: 0.9,
+        ..want
+    };
+    assert_eq!(smaller, want);
+    std::fs::remove_dir_all(&dir).ok();
+}

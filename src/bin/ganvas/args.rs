@@ -55,7 +55,8 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = defaults::RECIPE)]
     pub recipe: Recipe,
     /// Generator learning rate [default: the recipe's]. Given with --resume, it replaces the
-    /// checkpoint's from here on (a second, slower phase of training).
+    /// checkpoint's from here on (a second, slower phase of training), as do --lr-d, --batch,
+    /// --real-label and --ema.
     #[arg(long)]
     pub lr_g: Option<f64>,
     /// Discriminator learning rate [default: the recipe's]. Given with --resume, as --lr-g.

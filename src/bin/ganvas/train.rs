@@ -7,7 +7,7 @@ use futures_lite::future::block_on;
 use ganvas::data::Mnist;
 use ganvas::defaults;
 use ganvas::session::Session;
-use ganvas::train::{Overrides, Stats, Trainer};
+use ganvas::train::{Stats, Trainer};
 use ganvas::{Error, Result, grid, latent, weights};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -143,7 +143,8 @@ pub fn train(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-/// A session resumed from the checkpoint at `path`, with `--lr-g`/`--lr-d` applied.
+/// A session resumed from the checkpoint at `path`, with the settings flags given applied on
+/// top of the checkpoint's (`--lr-g`, `--lr-d`, `--batch`, `--real-label`, `--ema`).
 fn resumed(
     args: &TrainArgs,
     path: &Path,
@@ -160,11 +161,7 @@ fn resumed(
         )));
     }
     eprintln!("resuming {} at step {}", path.display(), trainer.step());
-    let config = trainer.config.with(&Overrides {
-        lr_g: args.lr_g,
-        lr_d: args.lr_d,
-        ..Overrides::default()
-    });
+    let config = trainer.config.with(&args.overrides());
     let mut session = Session::from_trainer(trainer, backend, device);
     session.set_config(config)?;
     Ok(session)
