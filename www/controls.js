@@ -11,9 +11,15 @@ export function wireControls(el, $) {
   on('.step-once', 'click', () => el.stepOnce());
   on('.reset', 'click', () => el.trainFromScratch());
   on('.view', 'change', () => el.settings.view($('.view').value === 'live'));
-  // The selects set their attributes: one path for a visitor's choice and an embedder's.
-  on('.preset', 'change', () => el.choose('preset', $('.preset').value));
-  on('.backend-select', 'change', () => el.choose('backend', $('.backend-select').value));
+  // The selects set their attributes: one path for a visitor's choice and an embedder's (a
+  // choice the attribute already holds starts a new model, as a changed one does).
+  const choose = (name) => {
+    const value = $(name === 'preset' ? '.preset' : '.backend-select').value;
+    if (el.getAttribute(name) === value) el.restart(name);
+    else el.setAttribute(name, value);
+  };
+  on('.preset', 'change', () => choose('preset'));
+  on('.backend-select', 'change', () => choose('backend'));
   on('.background', 'change', () => { el.background = $('.background').value; });
   on('.score-every', 'change', () => { el.scoreEvery = $('.score-every').value; });
   const settings = () => el.settings.apply({ batchSize: Number($('.batch').value), lrG: Number($('.lr-g').value), lrD: Number($('.lr-d').value) });
