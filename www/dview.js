@@ -8,7 +8,6 @@
 import { digitFigure, drawDigits, PIXELS } from './draw.js';
 import { Latest } from './latest.js';
 
-const N = 8; // digits in each row (the crate's DVIEW_N)
 const INTERVAL_MS = 1000; // at most one update a second
 const FAKE = [228, 87, 46], MID = [138, 143, 158], REAL = [41, 168, 171];
 
@@ -26,7 +25,7 @@ export class DView {
    */
   constructor($, { request, shown, failed }) {
     Object.assign(this, { $, shown });
-    this.pack = 0;
+    this.pack = 1;
     this.updates = new Latest(request, {
       show: (view) => this.draw(view),
       failed,
@@ -35,25 +34,13 @@ export class DView {
     this.reset(1);
   }
 
-  /** A new model (`pack`: digits D judges together): the rows empty until training updates them. */
+  /** A new model (`pack`: digits D judges together): no digits until training updates them. */
   reset(pack) {
     this.updates.reset();
+    this.pack = pack;
     this.$('.dview-note').textContent = 'Appears once training starts.';
     this.$('.dview-pack').textContent = pack > 1 ? ` D judges digits in pairs${pack > 2 ? ` (packs of ${pack})` : ''}: each pair has one probability.` : '';
-    if (pack === this.pack) return this.clear();
-    this.pack = pack;
-    for (const row of ['real', 'fake']) {
-      this.$(`.dview-${row}`).replaceChildren(...Array.from({ length: N / pack }, () => digitFigure(pack).figure));
-    }
-  }
-
-  clear() {
-    for (const group of this.$('.dview').querySelectorAll('figure')) {
-      const canvas = group.querySelector('canvas');
-      canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
-      group.style.borderColor = '';
-      group.querySelector('figcaption').textContent = '–';
-    }
+    for (const row of ['real', 'fake']) this.$(`.dview-${row}`).replaceChildren();
   }
 
   /** Asks for an update (after a training redraw): now if none ran in the last second, else once, later. */
@@ -65,7 +52,10 @@ export class DView {
   draw({ step, pack, real, fake }) {
     if (pack !== this.pack) this.reset(pack);
     for (const [row, digits] of [['real', real], ['fake', fake]]) {
-      [...this.$(`.dview-${row}`).children].forEach((group, g) => {
+      // A group per pack of the crate's digits (src/defaults.rs DVIEW_N), made at the first update.
+      const box = this.$(`.dview-${row}`), groups = digits.p.length / pack;
+      if (box.children.length !== groups) box.replaceChildren(...Array.from({ length: groups }, () => digitFigure(pack).figure));
+      [...box.children].forEach((group, g) => {
         const p = digits.p[g * pack];
         drawDigits(group.querySelector('canvas'), digits.pixels.subarray(g * pack * PIXELS, (g + 1) * pack * PIXELS), pack);
         group.style.borderColor = realColor(p);

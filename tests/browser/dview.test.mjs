@@ -53,7 +53,7 @@ test('conditional: D\'s view of 8 real and 8 generated digits, drawn and updated
   assert.equal(empty.visible, true);
   assert.match(empty.caption, /D's view: how real D thinks each digit is.*0 fake · 0\.5 unsure · 1 real.*Appears once training starts/);
   assert.doesNotMatch(empty.caption, /pairs/, 'a conditional D judges digits one by one');
-  assert.deepEqual([empty.real.length, empty.fake.length], [8, 8]);
+  assert.deepEqual([empty.real.length, empty.fake.length], [0, 0], 'no empty boxes before training: the line says what will come');
 
   const { views: [first, second], shown: view } = await trainForViews(page, 2);
   for (const v of [first, second]) {
