@@ -5,18 +5,13 @@
 // the worker for (no extra request), so the timelapse costs no training time.
 //
 // Memory stays bounded: a frame keeps its digits downscaled 2× (14×14 bytes, 196 a digit: a
-// quarter of the grid's), at most MAX_FRAMES of them; when full, every second frame goes and
+// quarter of the grid's), at most the crate's `timelapseFrames` of them; when full, every second frame goes and
 // the interval doubles, so the timelapse always spans the whole run at an even pace. The
 // frames are saved with each checkpoint (runs.js) and come back when the run is resumed.
 // `Timelapse` is the data and its rules (tested under plain `node --test`); `TimelapseView`
 // draws it and exports it (the DOM).
 import { drawDigits } from './draw.js';
 
-/** Steps between frames at the start of a run, and frames kept at most, until the element
- * gives the crate's (`Ganvas.defaults()`: `timelapseEvery`, `timelapseFrames`, both from
- * src/defaults.rs); the unit tests use these. */
-export const TIMELAPSE_EVERY = 50;
-export const MAX_FRAMES = 120;
 const SIDE = 28, SMALL = 14; // a digit on the grid, and in a frame
 
 /** Digits of 28×28 bytes → the same digits 14×14, each pixel the mean of a 2×2 block (rounded). */
@@ -35,8 +30,12 @@ export function downscale(pixels) {
 
 /** The frames of one model's run and when to take the next. */
 export class Timelapse {
-  /** `every`: steps between frames at the start (0 = off); `max`: frames kept at most. */
-  constructor(every = TIMELAPSE_EVERY, max = MAX_FRAMES) {
+  /**
+   * `every`: steps between frames at the start (0 = off); `max`: frames kept at most. The
+   * element gives the crate's (`Ganvas.defaults()`: timelapseEvery, timelapseFrames) once a
+   * model is loaded (`setBase`); until then there is nothing to capture.
+   */
+  constructor(every = 0, max = 0) {
     this.base = every; // what a new timelapse starts with (the attribute)
     this.every = every; // now: doubled each time the frames were thinned
     this.max = max;

@@ -4,7 +4,9 @@
 // coming back without those after its step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { downscale, MAX_FRAMES, spread, Timelapse } from '../../www/timelapse.js';
+import { downscale, spread, Timelapse } from '../../www/timelapse.js';
+
+const MAX_FRAMES = 120; // the crate's timelapseFrames
 
 /** `n` digits of 28×28 whose pixel (x, y) of digit i is (i * 7 + x * 3 + y * 5) mod 256. */
 const digits = (n) => {
@@ -33,21 +35,21 @@ test('downscale: each 14×14 pixel is the rounded mean of its 2×2 block, digit 
 });
 
 test('a frame is taken at the first grid, then once `every` steps have passed since the last', () => {
-  const t = new Timelapse(50);
+  const t = new Timelapse(50, MAX_FRAMES);
   const px = digits(64);
   const taken = [0, 10, 49, 50, 70, 99, 100, 180, 181, 230].filter((s) => t.capture(s, px, 8));
   assert.deepEqual(taken, [0, 50, 100, 180, 230]);
   assert.deepEqual(steps(t), [0, 50, 100, 180, 230]);
   assert.equal(t.cols, 8);
   // A model opened at a later step (pretrained weights) starts its timelapse there.
-  const loaded = new Timelapse(50);
+  const loaded = new Timelapse(50, MAX_FRAMES);
   assert.equal(loaded.capture(30_000, px, 8), true);
   assert.deepEqual(steps(loaded), [30_000]);
 });
 
 test('bytes per frame: a quarter of the grid (8×8 grid: 12,544; the conditional 10×8: 15,680)', () => {
   for (const [n, bytes] of [[64, 12_544], [80, 15_680]]) {
-    const t = new Timelapse(1);
+    const t = new Timelapse(1, MAX_FRAMES);
     t.capture(0, digits(n), n === 80 ? 10 : 8);
     assert.equal(t.bytes, bytes);
     assert.equal(t.frames[0].pixels.length, n * 196);
@@ -55,7 +57,7 @@ test('bytes per frame: a quarter of the grid (8×8 grid: 12,544; the conditional
 });
 
 test('full, every second frame goes and the interval doubles: never more than MAX_FRAMES, always from the first frame to now', () => {
-  const t = new Timelapse(10);
+  const t = new Timelapse(10, MAX_FRAMES);
   const px = digits(1);
   let latest = null;
   for (let step = 0; step <= 100_000; step += 7) {
@@ -106,29 +108,29 @@ test('saved with a checkpoint and resumed: the same frames up to its step, the i
 });
 
 test('a run saved without a timelapse, or a damaged record, starts a new one', () => {
-  const t = new Timelapse(10);
+  const t = new Timelapse(10, MAX_FRAMES);
   for (const bad of [null, undefined, {}, { steps: [0], pixels: [1, 2], cols: 1 }, { steps: [0, 10], pixels: new Uint8Array(100), cols: 1 }, { steps: [0], pixels: new Uint8Array(196) }]) {
     t.begin(bad, 100);
     assert.deepEqual(t.frames, []);
     assert.equal(t.every, 10);
   }
-  assert.equal(new Timelapse(10).saved(), null, 'nothing to save before the first frame');
+  assert.equal(new Timelapse(10, MAX_FRAMES).saved(), null, 'nothing to save before the first frame');
 });
 
 test('a model that goes back (a restore) loses the frames after the step it went back to', () => {
-  const t = new Timelapse(10);
+  const t = new Timelapse(10, MAX_FRAMES);
   for (let step = 0; step <= 100; step += 10) t.capture(step, digits(1), 1);
   assert.equal(t.capture(45, digits(1), 1), true, 'the frames changed');
   assert.deepEqual(steps(t), [0, 10, 20, 30, 40]);
 });
 
 test('every = 0 is off: no frames; turning it off drops those held', () => {
-  const off = new Timelapse(0);
+  const off = new Timelapse(0, MAX_FRAMES);
   assert.equal(off.capture(0, digits(1), 1), false);
   assert.deepEqual(off.frames, []);
   off.begin({ every: 10, cols: 1, steps: [0], pixels: new Uint8Array(196) });
   assert.deepEqual(off.frames, [], 'a saved timelapse does not come back while off');
-  const t = new Timelapse(10);
+  const t = new Timelapse(10, MAX_FRAMES);
   t.capture(0, digits(1), 1);
   t.setBase(0);
   assert.equal(t.bytes, 0);
