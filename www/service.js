@@ -385,19 +385,20 @@ function enqueue(fn) {
 /**
  * Answers requests: `extra` adds request types of its own (`{type: (message, model) →
  * value}`), run through the same queue and failure path (the browser tests' hooks worker).
+ * Returns the dispatcher `onmessage` uses: a message → a promise settled once it is answered.
  */
 export function serve(extra = {}) {
   const answer = { ...handlers, ...extra };
   const direct = new Set(DIRECT);
   watchDevice();
-  self.onmessage = ({ data }) => {
+  const dispatch = (data) => {
     const { id, type } = data ?? {};
     const known = REQUESTS.includes(type) || Object.hasOwn(extra, type);
     const handler = known ? answer[type] : null;
     const run = !handler ? Promise.reject(failWith('internal', `unknown request "${type}"`))
       : direct.has(type) ? Promise.resolve().then(() => handler(data, model))
         : enqueue(() => handler(data, model));
-    run.then((value) => {
+    return run.then((value) => {
       if (id == null) return;
       if (value?.[MOVING]) post({ id, ok: true, value: value.value }, value.transfer);
       else post({ id, ok: true, value: value ?? null });
@@ -407,4 +408,6 @@ export function serve(extra = {}) {
       else post({ event: 'error', during: type, ...error });
     });
   };
+  self.onmessage = ({ data }) => void dispatch(data);
+  return dispatch;
 }

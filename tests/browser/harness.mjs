@@ -40,7 +40,11 @@ export function launch({ webgpu = false } = {}) {
 
 /** Asks the test worker of a page served with `hooks: true` for a failure or a switch (hooks-worker.js). */
 export function hook(page, type, args = {}) {
-  return page.evaluate(({ type, args }) => new BroadcastChannel('ganvas-test-hooks').postMessage({ type, ...args }), { type, args });
+  return page.evaluate(({ type, args }) => new Promise((ok) => {
+    const channel = new BroadcastChannel('ganvas-test-hooks');
+    channel.onmessage = ({ data }) => { if (data?.done === type) { channel.close(); ok(); } };
+    channel.postMessage({ type, ...args });
+  }), { type, args });
 }
 
 /** The element's read-only state (`el.state`), as plain data. */

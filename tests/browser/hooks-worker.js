@@ -35,10 +35,12 @@ const hooks = {
     await device.lost; // the page hears of it before the next chunk would run
   },
 };
-serve(hooks);
+const dispatch = serve(hooks);
 
-// No id: a failure comes back as an `error` event.
-const post = self.onmessage;
-new BroadcastChannel('ganvas-test-hooks').onmessage = ({ data }) => {
-  if (Object.hasOwn(hooks, data?.type)) post({ data: { ...data, id: undefined } });
+// Without an id, a failure comes back as an `error` event; once a hook has run (or failed),
+// `{done: type}` goes back on the channel (harness.mjs `hook` waits for it).
+const channel = new BroadcastChannel('ganvas-test-hooks');
+channel.onmessage = ({ data }) => {
+  if (!Object.hasOwn(hooks, data?.type)) return;
+  dispatch({ ...data, id: undefined }).then(() => channel.postMessage({ done: data.type }));
 };
