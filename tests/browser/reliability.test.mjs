@@ -311,6 +311,34 @@ test('attributes are data: a cross-origin weights URL is refused unfetched, mark
   await page.close();
 });
 
+test('a recipe or setting the crate refuses is said, and the rest of what was asked is used', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  // Standard's D judges pairs: an odd batch cannot train it; the unknown recipe is no recipe.
+  const seen = await page.evaluate(() => new Promise((ok, fail) => {
+    document.querySelectorAll('ganvas-demo').forEach((e) => e.remove());
+    const el = document.createElement('ganvas-demo');
+    el.id = 'demo';
+    const attrs = { backend: 'cpu', preset: 'standard', weights: 'none', recipe: 'nope', batch: '65', 'lr-g': '0.001' };
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    const errors = [];
+    el.addEventListener('error', (e) => errors.push(e.detail));
+    el.addEventListener('ready', () => ok({ errors, state: el.state, message: el.shadowRoot.querySelector('.message').textContent }), { once: true });
+    setTimeout(() => fail(new Error('no ready event')), 120_000);
+    document.body.append(el);
+  }));
+  assert.equal(seen.errors.length, 1, JSON.stringify(seen.errors));
+  const [refusal] = seen.errors;
+  assert.deepEqual([refusal.during, refusal.kind], ['attribute', 'config']);
+  assert.match(refusal.message, /unknown recipe "nope" \(classic, fast\); the default recipe is used/);
+  assert.match(refusal.message, /batch size 65 is not a multiple of the discriminator's pack of 2; the recipe's is used/);
+  assert.match(seen.message, /unknown recipe "nope".*Fresh standard weights\./, 'said with the opening line');
+  // What was asked and could be used: the learning rate; the rest the default recipe's.
+  assert.deepEqual([seen.state.settings.lrG, seen.state.settings.batchSize, seen.state.run], [0.001, 64, { seed: 0, recipe: 'classic' }]);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a crash of the wasm module restarts training from the last checkpoint once, and the page says so', async () => {
   const page = await open(env.browser, `${hooked.base}/`);
   await waitReady(page, '#demo');

@@ -34,15 +34,15 @@ test('one click trains the from-scratch default to readable digits, the grid red
   assert.match(state.shown, /average of G/, 'the caption says which generator the grid shows');
   assert.match(state.elapsed, /^\d+ s$/, 'elapsed time beside the step count');
 
-  // The grid keeps redrawing while training: each new grid is waited for (at most 30 s) until
-  // the run is STEPS in.
-  const hashes = [opened.hash];
-  while ((await page.evaluate(() => window.rec.steps.at(-1))) < STEPS) {
-    hashes.push((await gridChange(page, hashes.at(-1), 30_000)).hash);
+  // The grid keeps redrawing while training: a new grid after half the steps, and another at
+  // STEPS (however fast the machine, each is a grid drawn later than the one before).
+  const samples = [opened];
+  for (const at of [STEPS / 2, STEPS]) {
+    await page.waitForFunction((at) => window.rec.steps.at(-1) >= at, at, { timeout: 120_000 });
+    samples.push(await gridChange(page, samples.at(-1).hash, 30_000));
   }
-  const changes = hashes.slice(1).filter((h, i) => h !== hashes[i]).length;
-  assert.ok(hashes.length >= 4, `${hashes.length} samples`);
-  assert.equal(changes, hashes.length - 1, `the grid changed at every sample: ${hashes.join(' ')}`);
+  const hashes = samples.map((g) => g.hash);
+  assert.equal(new Set(hashes).size, 3, `the grid changed between samples: ${hashes.join(' ')}`);
   const grid = await gridPixels(page);
   assert.equal(grid.width, 10 * 28, 'a conditional grid is ten digits wide (each row 0 to 9)');
 
