@@ -16,6 +16,7 @@ before(async () => { env = await start({ onServe: (path) => served.add(path) });
 after(async () => { await env?.close(); });
 
 test('the page, trained a few steps, loads no test hook', async () => {
+  served.clear(); // what this page loads, whatever ran before
   const page = await open(env.browser, `${env.base}/`);
   await waitReady(page, '#demo');
   await trainSteps(page, 3);
