@@ -116,7 +116,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   memory() { return this.rpc.call('memory'); }
   runLink() { return this.linkedRun()?.link ?? null; }
   /** Resolves once a draw begun after the call (and after the grid of a digit picked before it) is done. */
-  redraw() { return this.picker.ready.then(() => this.grid.redraw()); }
+  redraw() { return this.picker.pending?.then(() => this.grid.redraw()) ?? this.grid.redraw(); }
   timelapse() { return this.timeline.summary(); }
   contactSheet() { return this.timeline.contactSheet(); }
   timelapseVideo() { return this.timeline.video(); }

@@ -14,7 +14,7 @@ export class DigitPicker {
     this.box = $('.picker');
     this.classes = 0;
     this.digit = null; // the digit every grid cell asks for (null: all), as last shown
-    this.ready = Promise.resolve(); // the grid of the digit last shown, once the worker gave it
+    this.pending = null; // the grid of the digit last shown, until the worker gave it (a promise)
   }
 
   /**
@@ -33,7 +33,8 @@ export class DigitPicker {
       changed(grid);
       return true;
     }, (e) => { this.failed(e); return false; });
-    this.ready = ready.then(() => {});
+    this.pending = ready;
+    ready.then(() => { if (this.pending === ready) this.pending = null; });
     return ready;
   }
 

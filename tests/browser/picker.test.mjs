@@ -4,12 +4,10 @@
 // z sliders, and "all" brings the rows of 0–9 back exactly. An unconditional model has no picker.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mount, open, start, state, trainSteps, waitReady } from './harness.mjs';
+import { mount, open, start, state, waitReady } from './harness.mjs';
 
-// Until conditional weights are shipped: fresh ones trained a little, so that the label
-// matters. With pkg/conditional.ganvas: MODEL = { preset: 'conditional' } and TRAIN = 0.
-const MODEL = { preset: 'conditional', weights: 'none', recipe: 'fast', seed: '3' };
-const TRAIN = 200;
+// The shipped conditional generator (pkg/conditional.ganvas), whose digits follow their labels.
+const MODEL = { preset: 'conditional' };
 
 let env;
 before(async () => { env = await start(); });
@@ -36,10 +34,7 @@ async function pick(page, text) {
 test('picking 7: every cell of the conditional grid draws a 7 from its own z; "all" brings rows of 0–9 back', async () => {
   const page = await open(env.browser, `${env.base}/`);
   await waitReady(page, '#demo');
-  await mount(page, { ...MODEL, backend: 'cpu', mode: TRAIN ? 'train' : 'explore' });
-  if (TRAIN) await trainSteps(page, TRAIN);
-  await page.evaluate(() => { document.querySelector('#demo').mode = 'explore'; });
-  await page.evaluate(() => document.querySelector('#demo').redraw());
+  await mount(page, { ...MODEL, backend: 'cpu', mode: 'explore' });
 
   // Opened: rows of 0–9, the picker offers 0–9 and "all", "all" pressed.
   let s = await state(page);

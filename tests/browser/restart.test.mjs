@@ -1,6 +1,7 @@
 // Restarts that catch a request in flight (issue #12: a preset changed before the first grid
 // arrived left the grid blank for good). For each way a visitor replaces the model (the
-// preset select, the backend select, Train from scratch, a weights upload), made while the
+// preset select — the backend select takes the same path, controls.js `choose` — Train from
+// scratch, a weights upload), made while the
 // first grid is being generated and again while training: the new model's grid is drawn, it
 // keeps redrawing as training goes on, and no request is left waiting.
 import { after, before, test } from 'node:test';
@@ -88,19 +89,19 @@ async function settled(page, what, readiesBefore) {
 }
 
 /**
- * The grid is drawn, and redraws as training goes on (past any warm-up hold of loaded
- * weights); once paused, no request is left waiting.
+ * The grid is drawn, and redraws as training goes on (`steps` on: past the warm-up hold of
+ * loaded weights, 200 steps, for an upload); once paused, no request is left waiting.
  */
-async function keepsRedrawing(page) {
+async function keepsRedrawing(page, steps) {
   const first = await gridPixels(page);
   assert.ok(first.mean > 0.01, `the new grid is drawn: ${JSON.stringify(first)}`);
   if (!(await state(page)).running) await page.evaluate(() => document.querySelector('#demo').train());
   const from = (await state(page)).step;
-  await page.waitForFunction((n) => document.querySelector('#demo').state.step >= n, from + 250, { timeout: 120_000 });
-  // Three redraws in a row, each with other digits than the one before.
-  const hashes = [first.hash];
-  for (let i = 0; i < 3; i++) hashes.push((await gridChange(page, hashes.at(-1))).hash);
-  assert.ok(hashes.every((h, i) => i === 0 || h !== hashes[i - 1]), `the grid changes while training: ${hashes.join(' ')}`);
+  await page.waitForFunction((n) => document.querySelector('#demo').state.step >= n, from + steps, { timeout: 120_000 });
+  // Three redraws in a row, each with other digits than the one before (gridChange fails
+  // when no new grid comes within its timeout).
+  let hash = first.hash;
+  for (let i = 0; i < 3; i++) hash = (await gridChange(page, hash)).hash;
   await page.evaluate(() => document.querySelector('#demo').pause());
   await page.waitForFunction(() => { const s = document.querySelector('#demo').state; return !s.running && s.pausedAt != null && s.pendingRequests === 0; }, null, { timeout: 30_000 })
     .catch(async () => assert.fail(`requests left waiting: ${JSON.stringify(await state(page))}`));
@@ -109,7 +110,6 @@ async function keepsRedrawing(page) {
 const CASES = [
   // [what, arg, check of the model after it]
   ['preset', 'tiny', (s) => assert.equal(s.preset, 'tiny')],
-  ['backend', 'cpu', (s) => assert.equal(s.backend, 'cpu')],
   ['reset', undefined, (s) => assert.equal(s.ready.step, 0)],
   ['upload', 'weights', (s) => assert.equal(s.preset, 'tiny')],
 ];
@@ -127,7 +127,7 @@ for (const [what, arg, check] of CASES) {
     assert.ok(at.pendingRequests >= 1, `the first grid was in flight: ${JSON.stringify(at)}`);
     await settled(page, what, 0);
     check(await state(page));
-    await keepsRedrawing(page);
+    await keepsRedrawing(page, what === 'upload' ? 250 : 30);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
@@ -149,7 +149,7 @@ for (const [what, arg, check] of CASES) {
     const s = await state(page);
     if (what === 'preset') assert.equal(s.preset, 'conditional');
     else check(s);
-    await keepsRedrawing(page);
+    await keepsRedrawing(page, what === 'upload' ? 250 : 30);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
