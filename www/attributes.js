@@ -33,7 +33,7 @@ export const SETTINGS_ATTRS = ['lr-g', 'lr-d', 'batch'];
 const HOME = new URL('./', import.meta.url).href;
 
 export const withAttributes = (Base) => class extends Base {
-  static observedAttributes = ['mode', ...MODEL_ATTRS, ...SETTINGS_ATTRS, 'pause-at', 'stop-at', 'score-every', 'checkpoint-every', 'timelapse-every', 'background', 'digit'];
+  static observedAttributes = ['mode', ...MODEL_ATTRS, ...SETTINGS_ATTRS, 'pause-at', 'stop-at', 'score-every', 'checkpoint-every', 'timelapse-every', 'background', 'digit', 'theme'];
 
   get mode() { return this.getAttribute('mode') === 'explore' ? 'explore' : 'train'; }
   set mode(v) { this.setAttribute('mode', v); }
@@ -86,6 +86,13 @@ export const withAttributes = (Base) => class extends Base {
     return ['pause', 'throttle', 'run'].includes(v) ? v : 'pause';
   }
   set background(v) { this.setAttribute('background', v); }
+
+  /** "dark", "light", or "auto" (the default: the system's, prefers-color-scheme). */
+  get theme() {
+    const v = this.getAttribute('theme');
+    return ['dark', 'light'].includes(v) ? v : 'auto';
+  }
+  set theme(v) { this.reflect('theme', v); }
 
   reflect(name, v) { if (v == null) this.removeAttribute(name); else this.setAttribute(name, String(v)); }
 

@@ -27,7 +27,11 @@ export class LossChart {
   /** What is kept with a checkpoint, so that a resumed run shows its past. */
   saved() { return this.history.slice(-MAX_HISTORY); }
 
-  draw() { drawChart(this.$('.chart'), this.history, Number(this.$('.smooth').value)); }
+  /** Draws the chart; until the first step, a line says what it will show instead (no empty box). */
+  draw() {
+    this.$('.chart-box').toggleAttribute('data-empty', this.history.length === 0);
+    drawChart(this.$('.chart'), this.history, Number(this.$('.smooth').value));
+  }
 }
 
 export class QualityMeter {
@@ -53,8 +57,9 @@ export class QualityMeter {
 
   unavailable(message) { this.$('.quality-text').textContent = `Digit quality unavailable: ${message}`; }
 
-  /** Digit score and Fréchet distance over steps, and the class histogram. */
+  /** Digit score and Fréchet distance over steps, and the class histogram (no empty charts before the first score). */
   draw() {
+    this.$('.quality').toggleAttribute('data-empty', this.scores.length === 0);
     const ref = this.reference, last = this.scores[this.scores.length - 1];
     const base = ref && last ? ref.baselines.find((b) => b.n >= last.n) ?? ref.baselines[ref.baselines.length - 1] : null;
     if (ref && last) {

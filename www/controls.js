@@ -1,6 +1,7 @@
-// The training panel of <ganvas-demo>: each button, select and input mapped to what the
-// element does (its methods hold the state; this file only listens). Also the two controls
-// that deal in files: the upload (size checked before reading) and the download.
+// The controls of <ganvas-demo>: each button, select and input mapped to what the element
+// does (its methods and parts hold the state; this file only listens), the grid's clicks and
+// keys included. Also the two controls that deal in files: the upload (size checked before
+// reading) and the download.
 
 const MAX_UPLOAD = 64 << 20; // weights files are a few MB; anything this big is a wrong file
 
@@ -39,6 +40,20 @@ export function wireControls(el, $) {
     const i = el.explore.indexAt((e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
     if (i != null) el.explore.select(i, e.shiftKey);
   });
+  // The keyboard: arrows move a frame over the grid's digits, Enter (or Space) explores the
+  // framed one, Shift+Enter morphs to it; a line for screen readers says which digit.
+  on('.grid-box', 'keydown', (e) => {
+    const arrow = e.key.startsWith('Arrow'), choose = e.key === 'Enter' || e.key === ' ';
+    if (!el.explore.grid || !(arrow || choose)) return;
+    e.preventDefault();
+    const i = arrow || el.grid.focused == null ? el.grid.move(e.key) : el.grid.focused;
+    if (choose) el.explore.select(i, e.shiftKey);
+    const { cols } = el.grid.cells, label = el.explore.labelOf(i);
+    $('.cell-said').textContent = `Digit ${i + 1}, row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}${label == null ? '' : `, asked for a ${label}`}${choose ? ': explored' : ''}.`;
+  });
+  // Reached with the keyboard (not a click), the grid frames its first digit at once.
+  on('.grid-box', 'focus', () => { if ($('.grid-box').matches(':focus-visible') && el.grid.focused == null) el.grid.focus(0); });
+  on('.grid-box', 'blur', () => el.grid.focus(null));
 }
 
 /**

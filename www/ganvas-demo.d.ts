@@ -21,8 +21,25 @@
 // `base`, never from the page's. Served from another origin (a CDN), it starts its worker
 // from a same-origin `blob:` URL that imports worker.js, so the page's
 // Content-Security-Policy then needs `worker-src blob: <that origin>`.
-// Styling: the element is `display: block`, styled by ganvas.css inside its shadow root; its
-// status block is exposed as `::part(status)`.
+// Styling: the element is `display: block`, styled by ganvas.css inside its shadow root.
+//  - Theme: `theme="auto"` (the default) follows the system's `prefers-color-scheme`; "light"
+//    and "dark" fix it (for a light or dark tutorial page whatever the system says).
+//  - Custom properties, set on the element by the page, override its theme's colours:
+//    --ganvas-bg, --ganvas-fg, --ganvas-muted, --ganvas-soft (secondary text), --ganvas-border,
+//    --ganvas-field and --ganvas-field-border (inputs), --ganvas-accent (buttons, the chosen
+//    digit), --ganvas-button (secondary buttons), --ganvas-ok and --ganvas-error (the status
+//    line), --ganvas-chart (chart backgrounds), --ganvas-focus (focus rings, the keyboard's
+//    frame on the grid), --ganvas-font. E.g. `ganvas-demo { --ganvas-bg: transparent; }`.
+//  - Parts, for `::part()`: status (the status block), grid (the grid with its caption, picker
+//    and timelapse), explore (the explored digit, its sliders, the morph, the nearest training
+//    digits), panel (the training controls), dview (D's view), charts (the loss chart),
+//    quality (the quality meter).
+// Layout: the grid is the largest whole number of device pixels per digit pixel its room
+// allows; the explore view sits beside it where there is room (else under it, and a chosen
+// digit scrolls it into view), the panel beside or under that. Before training, D's view and
+// the charts take a line each. A digit is chosen by a click or tap, or from the keyboard: the
+// grid is focusable, the arrow keys move a frame over its digits, Enter (or Space) explores
+// the framed one and Shift+Enter morphs to it; "Morph to…" then a tap is the touch shift-click.
 //
 // Attributes. Each is also a property (below: `preset` ↔ `el.preset`, `lr-g` ↔ `el.lrG`;
 // setting a property sets the attribute, and null removes it, except for `mode` and
@@ -115,6 +132,13 @@ export interface DViewDetail { step: number; pack: number; real: number[]; fake:
 /** `nearest`: the explored digit's 3 nearest MNIST training digits, nearest first: Euclidean pixel distance (pixels in [0, 1]), labels 0–9, indices in the training set. */
 export interface NearestDetail { distances: number[]; labels: number[]; indices: number[]; }
 
+/**
+ * `explore`: the grid digit explored (`index`, row-major), the digit it morphs to (`target`,
+ * or null), and the dimensions of z its sliders move (the 8 that change it most, measured when
+ * it was chosen, or those picked in their lists).
+ */
+export interface ExploreDetail { index: number; target: number | null; dims: number[]; }
+
 /** `el.timelapse()`: the frames' steps (from the model's first grid to now), the steps between frames now, the pixel bytes held. */
 export interface TimelapseInfo { readonly steps: readonly number[]; readonly every: number; readonly bytes: number; }
 
@@ -140,6 +164,8 @@ export interface GanvasDemoEventMap {
   error: CustomEvent<ErrorDetail>;
   /** D's view was updated: train mode, after a grid redraw while training, at most once a second. */
   dview: CustomEvent<DViewDetail>;
+  /** The explored digit (the zoom) was drawn: after a click, tap or Enter on a grid digit, a slider move, the morph slider, Random digit or Reset. */
+  explore: CustomEvent<ExploreDetail>;
   /** The explored digit's nearest training digits were looked up: 200 ms after the zoomed digit last changed (at most 1.5 s while it keeps changing). The first lookup loads MNIST's 60,000 training digits (9.7 MB). */
   nearest: CustomEvent<NearestDetail>;
 }
@@ -276,6 +302,8 @@ export class GanvasDemo extends HTMLElement {
    * unconditional model (no picker). The property: 0–9 or null.
    */
   digit: number | null;
+  /** `theme`: "dark", "light", or "auto" (absent, or any other value: the system's, prefers-color-scheme). See Styling above. */
+  theme: 'dark' | 'light' | 'auto';
 
   /** A frozen snapshot of the element's state. */
   readonly state: GanvasDemoState;

@@ -26,6 +26,7 @@ import { linkTo } from './share.js';
 import { spawnWorker } from './spawn.js';
 import { StatusLine } from './status.js';
 import { TEMPLATE } from './template.js';
+import { followTheme } from './theme.js';
 import { TimelapseView } from './timelapse.js';
 import { Training } from './training.js';
 
@@ -69,7 +70,10 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     });
     this.explore = new ExploreView($, {
       generate: ({ z, labels }) => call('generate', { z, labels }), morph: (path) => call('morph', path),
-      zoomed: (pixels) => this.nearest.show(pixels), failed: report('generate'),
+      failed: report('generate'), zoomed: (pixels) => { // drawn (null: none explored): its nearest training digits, and `explore`
+        this.nearest.show(pixels);
+        if (pixels) announce('explore', { index: this.explore.selected, target: this.explore.target, dims: [...this.explore.dims] });
+      },
     });
     this.timeline = new TimelapseView($, { said: (text) => this.status.message(text), failed: (e) => this.fail(e, 'timelapse') });
     this.grid = new GridView($('.grid'), {
@@ -78,10 +82,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       // The timelapse is of the grid as it opens (rows of 0–9): not of a picked digit's.
       drawn: (pixels, model, grid) => { if (grid.digit == null) this.timeline.capture(model.step, pixels, grid.cols); },
     });
-    this.dview = new DView($, {
-      request: () => call('dview'), shown: (detail) => announce('dview', detail),
-      failed: (e) => quiet(e) || this.dview.unavailable(e.message),
-    });
+    this.dview = new DView($, { request: () => call('dview'), shown: (detail) => announce('dview', detail), failed: (e) => quiet(e) || this.dview.unavailable(e.message) });
     this.picker = new DigitPicker($, { pick: (digit) => { this.digit = digit; }, grid: (digit) => call('grid', { digit }), failed: report('grid') });
     this.device = new DeviceChoice({
       model: () => this.model, choose: () => call('chooseDevice'), failed: report('chooseDevice'),
@@ -96,6 +97,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       call, model: () => this.model, shown: (s) => this.panel.settings(s), fail: (e, during) => quiet(e) || this.fail(e, during),
       batchChanged: () => this.device.ask({ again: true }), redrawn: () => this.redraw().then(() => this.score()),
     });
+    this.showTheme = followTheme(() => this.theme, $('.ganvas'));
     this.tab = new Background({ // what a hidden tab does to training
       how: () => this.background, running: () => this.running, pause: () => this.pause(), train: () => this.train(),
       throttle: (on) => call('throttle', { on }).catch(() => {}), say: (text) => this.status.message(text),
@@ -143,6 +145,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       return;
     }
     if (name === 'background') { this.$('.background').value = this.background; return; }
+    if (name === 'theme') return this.showTheme();
     if (name === 'digit') { this.followDigit().then((changed) => changed && this.redraw()); return; }
     if (!this.started || old === value) return;
     if (name === 'preset' && value) this.$('.preset').value = value;
@@ -191,10 +194,9 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     void this.timelapseEvery; // read here: a malformed one is said with the opening line
     this.rpc.call('init', init).then((model) => {
       if (generation !== this.generation) return;
-      // A recipe or setting the crate refused: reported, and said with the opening line.
-      if (model.refused) this.fail(Object.assign(new Error(model.refused), { kind: 'config' }), 'attribute');
+      if (model.refused) this.fail(Object.assign(new Error(model.refused), { kind: 'config' }), 'attribute'); // said again with the opening line
       this.onModel(model, resuming);
-    }, (e) => { if (generation === this.generation && !quiet(e)) this.fail(e, 'init'); });
+    }, (e) => generation !== this.generation || quiet(e) || this.fail(e, 'init'));
   }
 
   /** A model the user chose replaces the run: not to be recovered, nor why it moved said. */
@@ -255,13 +257,9 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     switch (msg.event) {
       case 'stats': return this.onStats(msg);
       case 'judge': return this.meter.judge(msg.reference);
-      case 'score':
-        this.meter.add(msg.score, msg.cost);
-        return void this.dispatchEvent(new CustomEvent('score', { detail: { ...msg.score, ms: msg.ms } }));
+      case 'score': this.meter.add(msg.score, msg.cost); return void this.dispatchEvent(new CustomEvent('score', { detail: { ...msg.score, ms: msg.ms } }));
       case 'quality-error': return this.meter.unavailable(msg.message);
-      case 'checkpoint':
-        this.recovery.kept(msg);
-        return void this.runs.keep(msg);
+      case 'checkpoint': this.recovery.kept(msg); return void this.runs.keep(msg);
       case 'diverged': return this.rescue.diverged(msg);
       case 'device-lost': return this.rescue.deviceLost(msg);
       case 'crashed': return this.rescue.crashed(msg);

@@ -3,13 +3,17 @@
 // crate (recipes, settings, score interval) are filled in when the model is ready.
 export const TEMPLATE = `
 <link rel="stylesheet" href="${new URL('ganvas.css', import.meta.url).href}">
-<div class="ganvas">
-  <div class="status" part="status"><span class="backend">Starting…</span> <span class="reason"></span><div class="message"></div>
+<div class="ganvas" data-theme="dark">
+  <div class="status" part="status" role="status"><span class="backend">Starting…</span> <span class="reason"></span><div class="message"></div>
     <div class="notice" hidden><span class="notice-text"></span> <button class="notice-yes" type="button"></button> <button class="notice-no" type="button"></button></div>
   </div>
   <div class="row">
-    <figure class="samples">
-      <canvas class="grid" width="224" height="224" title="Click a digit to explore it; shift-click a second to morph"></canvas>
+    <figure class="samples" part="grid">
+      <div class="grid-box" tabindex="0" role="group" aria-roledescription="digit grid" aria-label="Generated digits: click one, or use the arrow keys and Enter, to explore it; shift-click or Shift+Enter a second to morph between the two">
+        <canvas class="grid" width="224" height="224" aria-hidden="true" title="Click a digit to explore it; shift-click a second to morph"></canvas>
+        <div class="cell-focus" hidden></div>
+      </div>
+      <div class="cell-said visually-hidden" aria-live="polite"></div>
       <figcaption>Step <b class="step">0</b> · <span class="elapsed" title="Training time since this run started">0 s</span> · <span class="speed">–</span> · <span class="shown"></span></figcaption>
       <div class="picker" role="group" aria-label="Digit the grid draws" hidden></div>
       <div class="train-only timelapse" title="Training timelapse: the grid as it was, from the model's first grid to now">
@@ -23,7 +27,33 @@ export const TEMPLATE = `
         </div>
       </div>
     </figure>
-    <div class="train-only panel">
+    <div class="explore" part="explore">
+      <p class="explore-hint">Click a digit of the grid (or focus the grid, choose one with the arrow keys and press Enter) to see it large, move it through its latent space and morph it into another.</p>
+      <div class="explore-body">
+        <div class="zoom-row">
+          <canvas class="zoom" width="28" height="28" role="img" aria-label="The explored digit, large"></canvas>
+          <div class="explore-buttons">
+            <button class="random-z" type="button" title="A new random latent vector z for this digit (its label kept)">Random digit</button>
+            <button class="reset-z" type="button" title="Back to the z of the digit's cell in the grid">Reset</button>
+            <button class="morph-next" type="button" aria-pressed="false" title="The next digit chosen in the grid (click, tap or Enter) is morphed to, as shift-click does">Morph to…</button>
+          </div>
+        </div>
+        <p class="slider-note"></p>
+        <div class="sliders"></div>
+        <div class="morph">
+          <canvas class="morph-strip" width="280" height="28" role="img" aria-label="Ten steps from the explored digit to the second one"></canvas>
+          <label>Morph <input class="morph-t" type="range" min="0" max="1" step="0.01" value="0"></label>
+          <span class="morph-hint">Shift-click a second digit (or press Morph to…, then choose it) to morph between the two.</span>
+        </div>
+        <div class="nearest">
+          <div class="nearest-caption">Nearest training digits (pixel distance)</div>
+          <div class="nearest-digits"></div>
+          <div class="nearest-note"></div>
+          <div class="nearest-typical"></div>
+        </div>
+      </div>
+    </div>
+    <div class="train-only panel" part="panel">
       <div class="buttons">
         <button class="train" type="button">Train</button>
         <button class="step-once" type="button">Step</button>
@@ -47,39 +77,25 @@ export const TEMPLATE = `
       </div>
     </div>
   </div>
-  <div class="train-only dview">
+  <div class="train-only dview" part="dview">
     <div class="dview-caption"><b>D's view: how real D thinks each digit is</b> — border and number: D's probability "real", <span class="dview-scale"></span> 0 fake · 0.5 unsure · 1 real.<span class="dview-pack"></span> <span class="dview-note"></span></div>
     <div class="dview-rows">
       <div class="dview-row"><span class="dview-what" title="8 MNIST training digits, the same ones each time">Real</span><div class="dview-real"></div></div>
       <div class="dview-row"><span class="dview-what" title="8 digits of the generator the grid shows, from the same latent vectors each time (a conditional one asked for 0 to 7)">Generated</span><div class="dview-fake"></div></div>
     </div>
   </div>
-  <div class="train-only chart-box">
-    <canvas class="chart"></canvas>
+  <div class="train-only chart-box" part="charts">
+    <p class="chart-note">Loss curves appear here once training starts.</p>
+    <canvas class="chart" role="img" aria-label="Losses of D and G, and D's mean outputs, over the training steps"></canvas>
     <label class="smoothing">Smoothing <input class="smooth" type="range" min="0" max="0.99" step="0.01" value="0.9"></label>
   </div>
-  <div class="train-only quality">
+  <div class="train-only quality" part="quality">
     <div class="quality-text">Digit quality: loading the judge…</div>
     <div class="quality-charts">
-      <canvas class="score-chart" title="Digit score: exp(E[KL(p(y|x) ‖ p(y))]) from an MNIST classifier; 10 at most"></canvas>
-      <canvas class="frechet-chart" title="Fréchet distance between the classifier's features of the samples and of the MNIST test set"></canvas>
-      <canvas class="histogram" title="Share of samples the classifier reads as each digit; grey ticks: real MNIST"></canvas>
+      <canvas class="score-chart" role="img" aria-label="Digit score over training steps" title="Digit score: exp(E[KL(p(y|x) ‖ p(y))]) from an MNIST classifier; 10 at most"></canvas>
+      <canvas class="frechet-chart" role="img" aria-label="Fréchet distance over training steps" title="Fréchet distance between the classifier's features of the samples and of the MNIST test set"></canvas>
+      <canvas class="histogram" role="img" aria-label="Share of the digits the judge reads as each class" title="Share of samples the classifier reads as each digit; grey ticks: real MNIST"></canvas>
     </div>
     <label>Score every <input class="score-every" type="number" min="0" step="100"> steps (0 = off)</label>
-  </div>
-  <div class="explore">
-    <canvas class="zoom" width="28" height="28" title="Selected digit"></canvas>
-    <div class="sliders"></div>
-    <div class="morph">
-      <canvas class="morph-strip" width="280" height="28"></canvas>
-      <label>Morph <input class="morph-t" type="range" min="0" max="1" step="0.01" value="0"></label>
-      <span class="morph-hint">Shift-click a second digit to morph between the two.</span>
-    </div>
-    <div class="nearest">
-      <div class="nearest-caption">Nearest training digits (pixel distance)</div>
-      <div class="nearest-digits"></div>
-      <div class="nearest-note"></div>
-      <div class="nearest-typical"></div>
-    </div>
   </div>
 </div>`;

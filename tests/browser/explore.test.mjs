@@ -44,7 +44,8 @@ test('explore mode: a clicked digit is zoomed, sliders and the morph change it',
   await mount(page, { mode: 'explore', backend: 'cpu' });
   // Explore mode shows the grid and hides the training controls.
   assert.equal(await page.locator('#demo button.train').isVisible(), false);
-  assert.equal(await page.locator('#demo .explore').isVisible(), false, 'nothing to explore before a click');
+  assert.equal(await page.locator('#demo .zoom').isVisible(), false, 'nothing to explore before a click');
+  assert.match(await page.locator('#demo .explore-hint').textContent(), /Click a digit/, 'but a line says how');
   const grid = page.locator('#demo canvas.grid');
   const box = await grid.boundingBox();
   const { width: w, height: h } = await canvas(page, '.grid');
@@ -54,7 +55,8 @@ test('explore mode: a clicked digit is zoomed, sliders and the morph change it',
   // A click on the digit at row 2, column 3: the zoom shows that digit.
   await grid.click({ position: at(2, 3) });
   await page.waitForFunction(() => document.querySelector('#demo').shadowRoot.querySelector('.zoom').getContext('2d').getImageData(0, 0, 1, 1).data[3] > 0, null, { timeout: 20_000 });
-  assert.equal(await page.locator('#demo .explore').isVisible(), true);
+  assert.equal(await page.locator('#demo .zoom').isVisible(), true);
+  assert.equal(await page.locator('#demo .explore-hint').isVisible(), false);
   const { grid: cell, zoom } = await digits(page, 2, 3);
   const diff = cell.reduce((s, v, i) => s + Math.abs(v - zoom[i]), 0) / cell.length;
   assert.ok(diff < 2, `the zoom shows the clicked digit (mean difference ${diff.toFixed(2)} of 255)`);
@@ -65,7 +67,7 @@ test('explore mode: a clicked digit is zoomed, sliders and the morph change it',
 
   // A latent slider moves the digit.
   const sliders = page.locator('#demo .sliders input');
-  assert.equal(await sliders.count(), 8);
+  await page.waitForFunction(() => document.querySelector('#demo').shadowRoot.querySelectorAll('.sliders input').length === 8);
   await sliders.first().evaluate((input) => { input.value = Number(input.value) > 0 ? -3 : 3; input.dispatchEvent(new Event('input')); });
   await waitChange(page, '.zoom', zoomed.hash);
 

@@ -55,9 +55,12 @@ export function state(page, selector = '#demo') {
   }, selector);
 }
 
-/** A page that records uncaught errors and console errors. */
-export async function open(browser, url) {
-  const page = await browser.newPage();
+/**
+ * A page that records uncaught errors and console errors; `context`: the browser context's
+ * options (a viewport, touch, a colour scheme, a device pixel ratio).
+ */
+export async function open(browser, url, context = {}) {
+  const page = await browser.newPage(context);
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
