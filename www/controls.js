@@ -47,6 +47,7 @@ export function wireControls(el, $) {
     if (!el.explore.grid || !(arrow || choose)) return;
     e.preventDefault();
     const i = arrow || el.grid.focused == null ? el.grid.move(e.key) : el.grid.focused;
+    if (i == null) return;
     if (choose) el.explore.select(i, e.shiftKey);
     const { cols } = el.grid.cells, label = el.explore.labelOf(i);
     $('.cell-said').textContent = `Digit ${i + 1}, row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}${label == null ? '' : `, asked for a ${label}`}${choose ? ': explored' : ''}.`;

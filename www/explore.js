@@ -42,7 +42,7 @@ export class ExploreView {
    * `failed(e)` hears a draw of this model's fail.
    */
   constructor($, { generate, morph, zoomed = () => {}, failed = () => {} }) {
-    Object.assign(this, { $, generate, zoomed, failed });
+    Object.assign(this, { $, zoomed });
     this.grid = null; // the model's grid ({z, labels, cols, rows}) and its `latent`
     this.latent = 0;
     this.selected = null; // index of the digit being explored
@@ -51,6 +51,26 @@ export class ExploreView {
     this.label = null; // the label it asks for (null: unconditional)
     this.dims = []; // the dimension each slider moves
     this.morphNext = false; // the next digit chosen is morphed to ("Morph to…")
+    // The sliders' dimensions, measured for the explored digit (one request at a time too).
+    this.measures = new Latest(({ z, label }) => {
+      const rows = new Float32Array((this.latent + 1) * this.latent);
+      for (let k = 0; k <= this.latent; k++) {
+        rows.set(z, k * this.latent);
+        if (k > 0) rows[k * this.latent + k - 1] += SENSE;
+      }
+      return generate({ z: rows, labels: label == null ? null : Array(this.latent + 1).fill(label) });
+    }, {
+      show: (pixels, { z }) => {
+        if (z !== this.z) return; // another digit meanwhile
+        this.dims = rankDimensions(pixels, this.latent).slice(0, SLIDERS);
+        this.$('.slider-note').textContent = `The ${SLIDERS} of z's ${this.latent} dimensions that change this digit most (each moved by ${SENSE}, measured on it); pick another in any slider's list.`;
+        this.buildSliders();
+      },
+      failed: (e) => {
+        this.$('.slider-note').textContent = 'The sliders could not be measured.';
+        failed(e);
+      },
+    });
     this.draws = new Latest(async () => {
       const { z, label } = this;
       const t = Number(this.$('.morph-t').value);
@@ -80,6 +100,7 @@ export class ExploreView {
     this.latent = latent;
     this.selected = this.target = this.z = this.label = null;
     this.draws.reset();
+    this.measures.reset();
     this.armMorph(false);
     this.$('.explore').classList.remove('active');
     this.zoomed(null);
@@ -130,7 +151,7 @@ export class ExploreView {
       this.target = null;
       this.$('.morph-hint').textContent = 'Shift-click a second digit (or press Morph to…, then choose it) to morph between the two.';
       this.label = this.labelOf(i);
-      this.setZ(this.zOf(i));
+      this.measure((this.z = this.zOf(i)));
     }
     const view = this.$('.explore');
     view.classList.add('active');
@@ -140,31 +161,18 @@ export class ExploreView {
     return this.draw();
   }
 
-  /** The explored digit takes latent vector `z` (a cell's, or a random one): sliders measured anew. */
+  /** The explored digit takes latent vector `z` (Random digit, Reset): sliders measured anew. */
   setZ(z) {
-    this.z = z;
-    this.draw();
-    this.measure();
+    this.measure((this.z = z));
+    return this.draw();
   }
 
-  /** Ranks z's dimensions by what they change in this digit, and offers the top SLIDERS. */
-  async measure() {
-    const { z, label, latent } = this;
-    const rows = new Float32Array((latent + 1) * latent);
-    for (let k = 0; k <= latent; k++) {
-      rows.set(z, k * latent);
-      if (k > 0) rows[k * latent + k - 1] += SENSE;
-    }
+  /** Ranks z's dimensions by what they change in this digit (`z`), and offers the top SLIDERS. */
+  measure(z) {
+    this.dims = [];
+    this.$('.sliders').replaceChildren();
     this.$('.slider-note').textContent = 'Measuring which dimensions of z change this digit most…';
-    let pixels;
-    try { pixels = await this.generate({ z: rows, labels: label == null ? null : Array(latent + 1).fill(label) }); } catch (e) {
-      if (z === this.z) this.failed(e);
-      return;
-    }
-    if (z !== this.z) return; // another digit meanwhile
-    this.dims = rankDimensions(pixels, latent).slice(0, SLIDERS);
-    this.$('.slider-note').textContent = `The ${SLIDERS} of z's ${latent} dimensions that change this digit most (each moved by ${SENSE}, measured on it); pick another in any slider's list.`;
-    this.buildSliders();
+    this.measures.ask({ z, label: this.label });
   }
 
   buildSliders() {

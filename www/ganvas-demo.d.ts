@@ -164,7 +164,7 @@ export interface GanvasDemoEventMap {
   error: CustomEvent<ErrorDetail>;
   /** D's view was updated: train mode, after a grid redraw while training, at most once a second. */
   dview: CustomEvent<DViewDetail>;
-  /** The explored digit (the zoom) was drawn: after a click, tap or Enter on a grid digit, a slider move, the morph slider, Random digit or Reset. */
+  /** The explored digit (the zoom) was drawn: after a click, tap or Enter on a grid digit, a slider move, the morph slider, Random digit or Reset, and with each grid redraw while training. `dims` is empty until the sliders are measured for the digit. */
   explore: CustomEvent<ExploreDetail>;
   /** The explored digit's nearest training digits were looked up: 200 ms after the zoomed digit last changed (at most 1.5 s while it keeps changing). The first lookup loads MNIST's 60,000 training digits (9.7 MB). */
   nearest: CustomEvent<NearestDetail>;

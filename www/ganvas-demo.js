@@ -46,7 +46,8 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.meter = new QualityMeter($);
     this.recovery = new Recovery();
     this.training = new Training({
-      call, pauseAt: () => this.pauseAt, changed: (on) => this.panel.running(on), failed: report('train'),
+      call, pauseAt: () => this.pauseAt, failed: report('train'),
+      changed: (on) => { this.panel.running(on); if (on) this.runs.withdraw(); }, // training this model: an offer to resume another is stale
       paused: (step, atStop) => atStop && this.status.message(`Paused at step ${step.toLocaleString('en')}, where this run was set to stop (pause-at); press Train to go on.`),
     });
     this.runs = new SavedRuns(this.status, {
@@ -232,7 +233,9 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.grid.stale(false);
     this.panel.model(m, this.running);
     this.status.backend(m.info, this.rescue.note);
+    this.followDigit(); // a malformed digit is said with the opening line
     if (m.resumed) {
+      this.status.notes.clear(); // a resumed run is no new start: its attributes were said
       const ms = resuming?.started != null ? performance.now() - resuming.started : null;
       this.status.message(`${resuming?.note ?? 'Resumed'} at step ${m.step.toLocaleString('en')}${ms != null ? ` (${(ms / 1000).toFixed(1)} s)` : ''}.`);
       if (resuming?.train) this.train();
@@ -240,7 +243,6 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       this.status.opened(m.pretrained ? `Pretrained ${m.preset} weights loaded (${m.step.toLocaleString('en')} steps).` : `Fresh ${m.preset} weights.`);
     }
     this.showStep(m.step);
-    this.followDigit();
     this.redraw().then(() => {
       if (model !== this.model) return; // replaced before its first grid: the new one says ready
       this.score();

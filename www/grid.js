@@ -23,9 +23,12 @@ export class GridView {
     this.box = canvas.parentElement; // .grid-box: focusable, holds the focus frame
     this.frame = this.box.querySelector('.cell-focus');
     this.focused = null; // the digit the keyboard is on, or null
+    this.drawnModel = null; // the model whose grid was drawn last
     this.draws = new Latest(async () => {
       const model = this.model();
       if (!model) return;
+      if (model !== this.drawnModel) this.focus(null); // another model: the keyboard starts again
+      this.drawnModel = model;
       const grid = model.grid;
       try {
         const pixels = await generate(grid);
@@ -39,7 +42,14 @@ export class GridView {
       }
       await this.after();
     });
-    new ResizeObserver(() => this.fit()).observe(this.box.parentElement.parentElement);
+    // Refitted once the row's width changed, in the next frame (not while the observer
+    // delivers: resizing the canvas inside it would loop).
+    let width = 0;
+    new ResizeObserver(([entry]) => {
+      if (entry.contentRect.width === width) return;
+      width = entry.contentRect.width;
+      requestAnimationFrame(() => this.fit());
+    }).observe(this.box.parentElement.parentElement);
   }
 
   /** Redraws; resolves once a draw begun after the call is done (drawn, failed or rejected). */
@@ -71,18 +81,18 @@ export class GridView {
     this.focus(this.focused);
   }
 
-  /** CSS pixels of one digit on screen, and the grid's columns and rows. */
+  /** The model's grid's columns and rows (none before a model), and CSS pixels of a digit on screen. */
   get cells() {
-    const cols = this.canvas.width / SIDE, rows = this.canvas.height / SIDE;
-    return { cols, rows, size: this.canvas.getBoundingClientRect().width / cols };
+    const { cols = 0, rows = 0 } = this.model()?.grid ?? {};
+    return { cols, rows, size: this.canvas.getBoundingClientRect().width * SIDE / this.canvas.width };
   }
 
   /** The keyboard's digit `i` (null: none): framed on the grid. */
   focus(i) {
-    this.focused = i;
-    this.frame.hidden = i == null;
-    if (i == null) return;
-    const { cols, size } = this.cells;
+    const { cols, rows, size } = this.cells;
+    this.focused = i != null && i < cols * rows ? i : null;
+    this.frame.hidden = this.focused == null;
+    if (this.focused == null) return;
     Object.assign(this.frame.style, { left: `${(i % cols) * size}px`, top: `${Math.floor(i / cols) * size}px`, width: `${size}px`, height: `${size}px` });
   }
 
@@ -92,6 +102,7 @@ export class GridView {
    */
   move(key) {
     const { cols, rows } = this.cells, i = this.focused;
+    if (!cols) return null;
     if (i == null) return this.focus(0), 0;
     const [dx, dy] = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[key] ?? [0, 0];
     const col = Math.min(cols - 1, Math.max(0, (i % cols) + dx)), row = Math.min(rows - 1, Math.max(0, Math.floor(i / cols) + dy));

@@ -84,12 +84,12 @@ export const TEMPLATE = `
       <div class="dview-row"><span class="dview-what" title="8 digits of the generator the grid shows, from the same latent vectors each time (a conditional one asked for 0 to 7)">Generated</span><div class="dview-fake"></div></div>
     </div>
   </div>
-  <div class="train-only chart-box" part="charts">
+  <div class="train-only chart-box" part="charts" data-empty>
     <p class="chart-note">Loss curves appear here once training starts.</p>
     <canvas class="chart" role="img" aria-label="Losses of D and G, and D's mean outputs, over the training steps"></canvas>
     <label class="smoothing">Smoothing <input class="smooth" type="range" min="0" max="0.99" step="0.01" value="0.9"></label>
   </div>
-  <div class="train-only quality" part="quality">
+  <div class="train-only quality" part="quality" data-empty>
     <div class="quality-text">Digit quality: loading the judge…</div>
     <div class="quality-charts">
       <canvas class="score-chart" role="img" aria-label="Digit score over training steps" title="Digit score: exp(E[KL(p(y|x) ‖ p(y))]) from an MNIST classifier; 10 at most"></canvas>

@@ -185,6 +185,25 @@ test('a reload offers to resume at the saved step, with the same model and setti
   await page.close();
 });
 
+test('Train instead of Resume withdraws the offer: the saved run is not brought back later', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', preset: 'tiny', weights: 'none', 'checkpoint-every': '50' });
+  await trainSteps(page, 60);
+  await page.waitForFunction(() => document.querySelector('#demo').state.lastCheckpoint?.saved);
+  await page.reload();
+  await waitReady(page, '#demo');
+  await waitText(page, '.notice', /tiny training run was saved at step/);
+  assert.equal((await state(page)).resumeOffered, true);
+  await page.locator('#demo button.train').click();
+  await page.waitForFunction(() => document.querySelector('#demo').state.step > 56000);
+  assert.equal(await page.locator('#demo .notice').isVisible(), false, 'the offer is gone');
+  assert.equal((await state(page)).resumeOffered, false);
+  await page.evaluate(() => document.querySelector('#demo').pause());
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a saved run from an older ganvas (checkpoint format 1) is refused naming the version, and discarded', async () => {
   const page = await open(env.browser, `${env.base}/`);
   await waitReady(page, '#demo');
