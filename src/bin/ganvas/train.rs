@@ -91,11 +91,11 @@ pub fn train(args: TrainArgs) -> Result<()> {
             }
         }
         if let Some(step) = session.diverged_at() {
-            let bad = steps.iter().find(|s| s.step == step).map(|s| s.stats);
-            return Err(Error::Diverged {
-                step,
-                what: format!("{bad:?}"),
-            });
+            let what = steps
+                .iter()
+                .find(|s| s.step == step)
+                .map_or_else(|| "a loss".into(), |s| format!("{:?}", s.stats));
+            return Err(Error::Diverged { step, what });
         }
         let step = session.trainer().step();
         report(
