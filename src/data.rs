@@ -206,6 +206,16 @@ impl Mnist {
         (images, labels)
     }
 
+    /// The pixels (784 bytes each) and labels of the digits at `indices`, in that order.
+    pub fn gather(&self, indices: &[usize]) -> (Vec<u8>, Vec<u8>) {
+        let pixels = indices
+            .iter()
+            .flat_map(|&i| self.image(i))
+            .copied()
+            .collect();
+        (pixels, indices.iter().map(|&i| self.label(i)).collect())
+    }
+
     /// Indices of `n` digits drawn at random with `seed` (the same seed, the same digits).
     pub fn pick(&self, n: usize, seed: u64) -> Vec<usize> {
         let mut rng = <StdRng as rand::SeedableRng>::seed_from_u64(seed);

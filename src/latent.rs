@@ -21,8 +21,13 @@ pub fn inputs(n: usize, latent: usize, classes: usize, seed: u64) -> Vec<f32> {
     if classes == 0 {
         return z;
     }
-    let labels: Vec<u8> = (0..n).map(|i| (i % classes) as u8).collect();
-    with_labels(&z, &labels, latent, classes)
+    with_labels(&z, &labels_in_turn(n, classes), latent, classes)
+}
+
+/// Labels 0, 1, …, `classes` − 1, 0, 1, … for `n` rows (all 0 for an unconditional net): a
+/// conditional generator's rows of ten read 0 to 9.
+pub fn labels_in_turn(n: usize, classes: usize) -> Vec<u8> {
+    (0..n).map(|i| (i % classes.max(1)) as u8).collect()
 }
 
 /// Rows of z (`latent` values each) followed by the one-hot of each row's label.
@@ -244,7 +249,7 @@ impl Grid {
         let labels = match (classes, digit) {
             (0, _) => Vec::new(),
             (_, Some(d)) => vec![d; n],
-            (c, None) => (0..n).map(|i| (i % c) as u8).collect(),
+            (c, None) => labels_in_turn(n, c),
         };
         Ok(Self {
             cols,
@@ -253,10 +258,5 @@ impl Grid {
             labels,
             digit,
         })
-    }
-
-    /// The generator inputs the grid draws.
-    pub fn inputs(&self, latent: usize, classes: usize) -> crate::Result<Vec<f32>> {
-        compose(&self.z, &self.labels, latent, classes)
     }
 }

@@ -303,14 +303,8 @@ impl Session {
         let gan = &self.trainer.gan;
         let data = self.data()?;
         let n = defaults::DVIEW_N;
-        let picked = data.pick(n, defaults::DVIEW_SEED);
-        let real_pixels: Vec<u8> = picked
-            .iter()
-            .flat_map(|&i| data.image(i))
-            .copied()
-            .collect();
-        let real_labels: Vec<u8> = picked.iter().map(|&i| data.label(i)).collect();
-        let fake_labels: Vec<u8> = (0..n).map(|i| (i % gan.classes.max(1)) as u8).collect();
+        let (real_pixels, real_labels) = data.gather(&data.pick(n, defaults::DVIEW_SEED));
+        let fake_labels = latent::labels_in_turn(n, gan.classes);
         let z = latent::normal_latents(n, gan.latent, defaults::DVIEW_SEED);
         let fake_pixels = self.generate_labelled(&z, &fake_labels).await?;
         let conditional = gan.classes > 0;

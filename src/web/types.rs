@@ -311,13 +311,10 @@ pub struct Digits {
 impl Digits {
     /// The training digits at `indices`.
     pub fn of(data: &crate::data::Mnist, indices: &[usize], distances: Option<Vec<f32>>) -> Self {
+        let (pixels, labels) = data.gather(indices);
         Self {
-            labels: indices.iter().map(|&i| data.label(i)).collect(),
-            pixels: indices
-                .iter()
-                .flat_map(|&i| data.image(i))
-                .copied()
-                .collect(),
+            labels,
+            pixels,
             indices: indices.iter().map(|&i| i as u32).collect(),
             distances,
         }
