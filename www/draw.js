@@ -1,7 +1,8 @@
 // Drawing on 2D canvases: digits with putImageData (a WebGPU canvas screenshots blank in
 // headless Chromium, and 2D is all a 28×28 digit needs) and the training chart.
 
-const SIDE = 28;
+/** Pixels across a digit. */
+export const SIDE = 28;
 /** Bytes of one digit. */
 export const PIXELS = SIDE * SIDE;
 

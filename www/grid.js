@@ -4,10 +4,9 @@
 // through latest.js, so a burst of training chunks costs one draw, not a queue. The grid is the
 // page's hero: as large as its room allows, at a whole number of device pixels per digit pixel
 // (crisp on any screen), and a digit can be chosen with the keyboard (a focus frame on it).
-import { drawDigits } from './draw.js';
+import { drawDigits, SIDE } from './draw.js';
 import { Latest } from './latest.js';
 
-const SIDE = 28;
 const MIN_GRID = 280; // CSS px the grid keeps before the explore view may sit beside it
 
 export class GridView {

@@ -10,9 +10,9 @@
 // frames are saved with each checkpoint (runs.js) and come back when the run is resumed.
 // `Timelapse` is the data and its rules (tested under plain `node --test`); `TimelapseView`
 // draws it and exports it (the DOM).
-import { drawDigits } from './draw.js';
+import { drawDigits, SIDE } from './draw.js';
 
-const SIDE = 28, SMALL = 14; // a digit on the grid, and in a frame
+const SMALL = 14; // a digit's side in a frame (SIDE on the grid)
 
 /** Digits of 28×28 bytes → the same digits 14×14, each pixel the mean of a 2×2 block (rounded). */
 export function downscale(pixels) {
