@@ -32,8 +32,10 @@ export class GridView {
       try {
         const pixels = await generate(grid);
         if (model !== this.model()) return;
+        const size = `${this.canvas.width}×${this.canvas.height}`;
         drawDigits(this.canvas, pixels, grid.cols);
-        this.fit();
+        // Refitted when the grid's shape changed (another model), not at every training redraw.
+        if (`${this.canvas.width}×${this.canvas.height}` !== size || !this.canvas.style.width) this.fit();
         this.drawn(pixels, model, grid);
       } catch (e) {
         // The old model's grid, asked of a model that replaced it meanwhile: not an error.
