@@ -40,11 +40,33 @@ impl Backend {
     pub fn device(self) -> Result<Device> {
         match self.cpu_device() {
             Some(device) => Ok(device),
+            #[cfg(feature = "webgpu")]
             None => Device::wgpu_options()
                 .init()
                 .map_err(|e| Error::Device(format!("no usable wgpu adapter: {e}"))),
+            #[cfg(not(feature = "webgpu"))]
+            None => Err(Error::Device(NO_GPU.into())),
         }
     }
+}
+
+/// Whether this build has the GPU backend: the `webgpu` feature, on by default. The page's
+/// first module is built without it (its kernel compiler is most of the wasm).
+pub const HAS_GPU: bool = cfg!(feature = "webgpu");
+
+/// Why a build without the `webgpu` feature cannot start the GPU.
+pub const NO_GPU: &str = "this build has no GPU backend (built without the `webgpu` feature)";
+
+/// Starts the GPU device the browser's way (asynchronously), or says why it did not start.
+#[cfg(target_arch = "wasm32")]
+pub async fn start_gpu() -> std::result::Result<Device, String> {
+    #[cfg(feature = "webgpu")]
+    return Device::wgpu_options()
+        .init_async()
+        .await
+        .map_err(|e| e.to_string());
+    #[cfg(not(feature = "webgpu"))]
+    Err(NO_GPU.into())
 }
 
 /// What a user may ask for: `--backend` on the command line, `backend` in the page. The one

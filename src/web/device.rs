@@ -4,7 +4,7 @@
 //! nets this small. A software adapter (SwiftShader) is not timed: it is ~50× slower.
 
 use super::types::{AdapterInfo, BackendInfo, Measured};
-use crate::backend::{Backend, Choice};
+use crate::backend::{Backend, Choice, start_gpu};
 use crate::error::{Error, Result};
 use crate::session::Session;
 use crate::speed::{self, Speed};
@@ -126,8 +126,7 @@ pub async fn start(choice: Choice) -> Result<(Backend, Device, BackendInfo, Choo
     let adapter = probe_webgpu()
         .await
         .map_err(|why| Error::Device(format!("WebGPU was requested but {why}")))?;
-    let device = Device::wgpu_options()
-        .init_async()
+    let device = start_gpu()
         .await
         .map_err(|e| Error::Device(format!("WebGPU was requested but failed to start: {e}")))?;
     let reason = if adapter.is_fallback_adapter {
@@ -171,7 +170,7 @@ impl Chooser {
         let adapter = self.adapter.clone().expect("measures() saw an adapter");
         let webgpu = match &self.webgpu {
             Some(device) => device.clone(),
-            None => match Device::wgpu_options().init_async().await {
+            None => match start_gpu().await {
                 Ok(device) => self.webgpu.insert(device).clone(),
                 Err(e) => {
                     // No second try: "auto" stays on the CPU and says why.

@@ -129,6 +129,14 @@ impl Ganvas {
         self.chooser.measures()
     }
 
+    /// Whether this module can run WebGPU: the page's first module is the CPU only (built
+    /// without the `webgpu` feature, a quarter of the size); the worker moves a run that is to
+    /// use a GPU into the module that has it (`pkg/ganvas_webgpu.js`) by a checkpoint.
+    #[wasm_bindgen(js_name = hasWebgpu)]
+    pub fn has_webgpu() -> bool {
+        crate::backend::HAS_GPU
+    }
+
     /// Every default the page starts from: the from-scratch preset and recipe, the recipes,
     /// score and checkpoint intervals, the grid's seed and rows.
     #[wasm_bindgen(unchecked_return_type = "Defaults")]
