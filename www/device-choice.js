@@ -1,6 +1,7 @@
 // backend="auto", the element's side: once the first grid is drawn in train mode (explore mode
 // does not train: it stays on the CPU), the worker times training on the CPU and on WebGPU (a
-// hardware adapter) and moves the run to the faster; the status line then gives both figures.
+// hardware adapter) and moves the run to the faster; the status line then gives both figures,
+// or why WebGPU could not be timed.
 // Asked again when the batch size changes; a new network is a new model, asked afresh.
 
 export class DeviceChoice {
@@ -17,7 +18,9 @@ export class DeviceChoice {
     const model = this.model();
     if (!model || !this.wanted() || (model.info.measured && !again)) return;
     this.choose().then((info) => {
-      if (model !== this.model() || !info.measured) return;
+      // Unchanged: not timed (no adapter worth it). Without figures but a new reason: the
+      // WebGPU module or device did not start, and the run stays on the CPU.
+      if (model !== this.model() || (!info.measured && info.reason === model.info.reason)) return;
       model.info = info;
       this.chosen(info);
     }, this.failed);

@@ -19,6 +19,10 @@ import { DIRECT, REQUESTS } from './protocol.js';
 const CHUNK_MS = 100;
 const MAX_CHUNK = 200;
 const THROTTLE_IDLE = 9; // hidden tab, background="throttle": idle 9× each chunk's time, ~10% duty
+// The two builds of the wasm (pkg-scripts/build): every run starts in the CPU-only one (a
+// quarter of the other's size), unless WebGPU is asked for; "auto" moves a run into the one
+// with WebGPU only when it has a hardware adapter to time (`intoWebgpu`).
+const MODULES = { cpu: 'pkg/ganvas.js', webgpu: 'pkg/ganvas_webgpu.js' };
 // The pretrained weights pkg-scripts/build puts beside the wasm, by preset; the data and the
 // judge, all found from `base` (the element's attribute, else this file's folder).
 const SHIPPED = { standard: 'pkg/standard.ganvas', conditional: 'pkg/conditional.ganvas', conv: 'pkg/conv.ganvas' };
@@ -39,6 +43,7 @@ const state = {
   base: new URL('./', import.meta.url),
   Ganvas: null, // the wasm API, imported by `init` from `base`'s pkg/ (glue and wasm from one build)
   gan: null,
+  created: null, // serve()'s `created(gan)`, told of every model made (the tests' switches)
   defaults: null, // Ganvas.defaults(), once the module is loaded
   crashed: false, // a wasm trap leaves the module unusable: the page starts a new worker
   device: null, // the WebGPU device burn asked for (see watchDevice)
@@ -51,7 +56,7 @@ const state = {
   until: null, // the step the training loop pauses at, or null
   scoreEvery: 0,
   checkpointEvery: 0,
-  judged: false, // whether the GAN has the judge
+  judge: null, // the judge's bytes, once fetched (a run moved to the WebGPU module takes them along)
   sinceScore: { steps: 0, ms: 0 },
   scoreMs: 0,
   savedStep: -1, // step of the last checkpoint sent
@@ -141,6 +146,42 @@ async function ensureData(outcome = 'training was not started') {
   post({ event: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits${from === 'cache' ? " from the browser's cache" : ''}.` });
 }
 
+/** The wasm API of one of the MODULES, loaded (once: the browser keeps a module imported). */
+async function load(which) {
+  const wasm = await import(under(MODULES[which]).href);
+  await wasm.default();
+  return wasm.Ganvas;
+}
+
+/**
+ * Moves the run into the WebGPU module, for "auto" to time WebGPU on a hardware adapter: its
+ * whole training state goes over as a checkpoint (as after a lost GPU), with the view and the
+ * judge, so that it goes on exactly as it would have; the training data is given again when
+ * next needed. Returns null, or why the run stays in the CPU module (nothing changed).
+ */
+async function intoWebgpu() {
+  const old = model();
+  post({ event: 'status', text: 'Loading the WebGPU module, to time training on WebGPU…' });
+  let Ganvas;
+  try { Ganvas = await load('webgpu'); } catch (e) {
+    return `running on the CPU: the WebGPU module (${under(MODULES.webgpu)}) could not be loaded (${e?.message ?? e})`;
+  }
+  const bytes = await old.checkpoint();
+  const g = await Ganvas.create({ backend: 'auto', preset: old.preset() });
+  try {
+    g.loadCheckpoint(bytes);
+    g.setLive(old.view() === 'live');
+    if (state.judge) g.loadJudge(state.judge);
+    state.created?.(g);
+  } catch (e) {
+    g.free();
+    throw e;
+  }
+  Object.assign(state, { Ganvas, gan: g });
+  old.free();
+  return null;
+}
+
 /** What the page needs to show a model (protocol.js `ModelInfo`). */
 function modelInfo({ pretrained = false, resumed = false, refused = null } = {}) {
   const g = model();
@@ -163,9 +204,10 @@ function newModel(saved = -1) {
 async function score(requested = false) {
   if (state.scoreEvery === 0) return null;
   try {
-    if (!state.judged) {
-      const reference = model().loadJudge(await fetchBytes(under(JUDGE), 'the judge'));
-      state.judged = true;
+    if (!state.judge) {
+      const bytes = await fetchBytes(under(JUDGE), 'the judge');
+      const reference = model().loadJudge(bytes);
+      state.judge = bytes;
       post({ event: 'judge', reference });
     }
     const t0 = performance.now();
@@ -249,13 +291,12 @@ const handlers = {
   async init({ backend, preset, seed, recipe, settings, weights, credentials, base, checkpoint: bytes, scoreEvery, checkpointEvery }) {
     if (state.gan || state.crashed) throw failWith('state', 'this worker already holds a model');
     state.base = new URL(base ?? './', import.meta.url);
-    const wasm = await import(under('pkg/ganvas.js').href);
-    await wasm.default();
-    const Ganvas = (state.Ganvas = wasm.Ganvas);
+    const Ganvas = (state.Ganvas = await load(backend === 'webgpu' ? 'webgpu' : 'cpu'));
     const defaults = (state.defaults = Ganvas.defaults());
     state.scoreEvery = scoreEvery ?? defaults.scoreEvery;
     state.checkpointEvery = checkpointEvery ?? defaults.checkpointEvery;
     const g = (state.gan = await Ganvas.create({ backend, preset: preset ?? defaults.preset, seed, recipe, settings }));
+    state.created?.(g);
     state.onGpu = g.backendInfo().backend === 'webgpu';
     if (bytes) {
       g.loadCheckpoint(bytes);
@@ -360,10 +401,13 @@ const handlers = {
     return moving({ bytes, preset: g.preset(), step: g.step() }, [bytes.buffer]);
   },
   async chooseDevice() {
-    const g = model();
-    if (!g.measuresDevices()) return g.backendInfo();
+    if (!model().measuresDevices() || model().divergedAt() != null) return model().backendInfo();
+    if (!state.Ganvas.hasWebgpu()) {
+      const why = await intoWebgpu();
+      if (why) return { ...model().backendInfo(), reason: why };
+    }
     post({ event: 'status', text: 'Timing training on the CPU and on WebGPU, to train on the faster…' });
-    const info = await g.chooseDevice();
+    const info = await model().chooseDevice();
     state.onGpu = info.backend === 'webgpu';
     return info;
   },
@@ -384,10 +428,12 @@ function enqueue(fn) {
 
 /**
  * Answers requests: `extra` adds request types of its own (`{type: (message, model) →
- * value}`), run through the same queue and failure path (the browser tests' hooks worker).
- * Returns the dispatcher `onmessage` uses: a message → a promise settled once it is answered.
+ * value}`), run through the same queue and failure path, and `created(gan)` is told of every
+ * model made (the browser tests' hooks worker). Returns the dispatcher `onmessage` uses: a
+ * message → a promise settled once it is answered.
  */
-export function serve(extra = {}) {
+export function serve(extra = {}, { created = null } = {}) {
+  state.created = created;
   const answer = { ...handlers, ...extra };
   const direct = new Set(DIRECT);
   watchDevice();

@@ -10,12 +10,17 @@ import { register } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-// The service imports pkg/ganvas.js (from its folder, no `base` given): here it gets the fake instead.
+// The service imports pkg/ganvas.js and pkg/ganvas_webgpu.js (from its folder, no `base`
+// given): here it gets the fake instead, as itself and as the module with WebGPU.
 const fake = new URL('./fixtures/fake-ganvas.mjs', import.meta.url).href;
-const wasmApi = new URL('../../www/pkg/ganvas.js', import.meta.url).href;
+const fakes = {
+  [new URL('../../www/pkg/ganvas.js', import.meta.url).href]: fake,
+  [new URL('../../www/pkg/ganvas_webgpu.js', import.meta.url).href]: `${fake}?webgpu`,
+};
 register(`data:text/javascript,${encodeURIComponent(`
+  const fakes = ${JSON.stringify(fakes)};
   export async function resolve(spec, ctx, next) {
-    if (spec === ${JSON.stringify(wasmApi)} && /\\/www\\/service\\.js(\\?.*)?$/.test(ctx.parentURL ?? '')) return { url: ${JSON.stringify(fake)}, shortCircuit: true };
+    if (fakes[spec] && /\\/www\\/service\\.js(\\?.*)?$/.test(ctx.parentURL ?? '')) return { url: fakes[spec], shortCircuit: true };
     return next(spec, ctx);
   }`)}`);
 // The service fetches MNIST (gzip) and the judge beside itself.
@@ -140,6 +145,41 @@ test('chooseDevice answers the backend info; when the model times the devices it
   assert.equal(timed.value.backend, 'webgpu');
   assert.equal(timed.value.measured.webgpu.stepsPerSecond, 9);
   assert.match(w.events('status').map((e) => e.text).join(), /Timing training on the CPU and on WebGPU/);
+});
+
+test('a run that is to time WebGPU moves into the WebGPU module by a checkpoint, its judge and view along; a backend of "webgpu" starts there', async () => {
+  const w = await worker({ backend: 'auto' });
+  assert.equal(w.gan.webgpu, false, 'every run starts in the CPU-only module');
+  await w.request('score'); // fetches and loads the judge
+  await w.request('view', { live: false });
+  await w.request('step');
+  control.measures = true;
+  let timed;
+  try { timed = await w.request('chooseDevice'); } finally { control.measures = false; }
+  const moved = control.instances.at(-1);
+  assert.equal(moved.webgpu, true);
+  assert.equal(w.gan.freed, true, 'the CPU module\'s model is freed');
+  assert.equal(moved.steps, 1, 'resumed from the checkpoint');
+  assert.deepEqual(moved.calls.filter(([c]) => c !== 'create').map(([c, a]) => (a === undefined ? c : `${c} ${a}`)), ['loadCheckpoint', 'setLive false', 'loadJudge']);
+  assert.equal(timed.value.backend, 'webgpu');
+  assert.match(w.events('status').map((e) => e.text).join(), /Loading the WebGPU module.*Timing training/);
+  assert.equal((await w.request('step')).value.step, 2, 'the moved model answers from now on');
+  const forced = await worker({ backend: 'webgpu' });
+  assert.equal(forced.gan.webgpu, true);
+});
+
+test('a WebGPU module that cannot be loaded leaves the run in the CPU module, with why', async () => {
+  const w = await worker({ backend: 'auto' });
+  control.measures = true;
+  control.webgpuFails = true;
+  let answer;
+  try { answer = await w.request('chooseDevice'); } finally { control.measures = false; control.webgpuFails = false; }
+  assert.equal(answer.ok, true);
+  assert.equal(answer.value.backend, 'cpu');
+  assert.match(answer.value.reason, /^running on the CPU: the WebGPU module \(.*pkg\/ganvas_webgpu\.js\) could not be loaded \(Failed to fetch/);
+  assert.equal(control.instances.at(-1), w.gan, 'no model was made');
+  assert.equal(w.gan.freed, false);
+  assert.equal((await w.request('step')).value.step, 1);
 });
 
 test('train answers once its loop ends, after stats events; requests are answered meanwhile', async () => {
