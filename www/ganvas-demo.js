@@ -90,7 +90,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       wanted: () => this.mode === 'train' && this.$('.backend-select').value === 'auto' && this.readyInfo != null,
       chosen: (info) => {
         this.status.backend(info, this.rescue.note);
-        this.status.message(`Training on ${info.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}, measured the faster here.`);
+        this.status.message(info.measured ? `Training on ${info.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}, measured the faster here.` : 'Training stays on the CPU.');
         announce('device', info);
       },
     });
@@ -245,9 +245,9 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.showStep(m.step);
     this.redraw().then(() => {
       if (model !== this.model) return; // replaced before its first grid: the new one says ready
-      this.score();
       this.readyInfo = Object.freeze({ ...m.info, preset: m.preset, step: m.step });
       this.dispatchEvent(new CustomEvent('ready', { detail: this.readyInfo }));
+      this.score(); // only now: the judge it fetches is no part of the first grid
       this.device.ask();
     });
   }
