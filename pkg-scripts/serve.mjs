@@ -27,14 +27,16 @@ const types = {
  * `hooks: true` (browser tests only) serves the test build instead: /pkg/ from target/pkg-test/
  * (wasm with debugPoison/debugPanic) and /worker.js as tests/browser/hooks-worker.js, which
  * serves the shipped worker's requests plus its hooks. Without it neither is reachable.
+ * `missing`: paths answered 404, as by a host that lacks them (tests of a failed fetch).
  */
-export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onServe, hooks = false, cors = false } = {}) {
+export function serve(port = 8000, { headers = {}, dir = root, mounts = {}, onServe, hooks = false, cors = false, missing = [] } = {}) {
   if (cors) headers = { 'access-control-allow-origin': '*', ...headers };
   const mounted = Object.entries(hooks ? { '/pkg/': testPkg, ...mounts } : mounts);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
       const path = decodeURIComponent(url.pathname);
+      if (missing.includes(path)) throw new Error('missing');
       const [prefix, base] = mounted.find(([p]) => path.startsWith(p)) ?? ['/', dir];
       const top = resolve(base);
       let file = normalize(join(top, path.slice(prefix.length - 1)));

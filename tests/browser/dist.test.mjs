@@ -3,7 +3,8 @@
 // with one script tag, the element draws digits and trains — from dist/ as it is and from the
 // tarball `npm pack` makes of it. The host page runs under the CSP the README documents for a
 // cross-origin embed. `base` moves pkg/ and data/ to a third origin; `weights` from another
-// origin load only with `crossorigin`. Builds dist/ itself (copies only), so it cannot pass on a
+// origin load only with `crossorigin`. The WebGPU module is fetched, from the element's origin,
+// only when WebGPU is used. Builds dist/ itself (copies only), so it cannot pass on a
 // stale or missing one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,7 +46,7 @@ before(async () => {
   writeFileSync(join(pages, 'favicon.ico'), ''); // no 404 in the console
   host = await serve(0, { dir: pages, headers: { 'content-security-policy': csp } });
   servers.push(host);
-  env = await start();
+  env = await start({ webgpu: true }); // SwiftShader's WebGPU: the lazily loaded module is tested too
 });
 after(async () => {
   for (const s of servers) s.close();
@@ -78,6 +79,7 @@ for (const [name, what] of [['dist', 'dist/ served as it is'], ['packed', 'the n
     for (const path of ['/ganvas-demo.js', '/worker.js', '/ganvas.css', '/pkg/ganvas.js', '/pkg/ganvas_bg.wasm', '/pkg/standard.ganvas', '/data/mnist-train.gz']) {
       assert.ok(served[name].has(path), `${path} came from ${origin[name]} (${[...served[name]]})`);
     }
+    assert.ok(!served[name].has('/pkg/ganvas_webgpu.js'), 'the CPU backend never fetches the WebGPU module');
     assert.deepEqual(page.errors, []);
     await page.close();
   });
@@ -93,6 +95,17 @@ test('base: the element from one origin, pkg/ and data/ from another', async () 
   for (const path of ['/pkg/ganvas.js', '/pkg/ganvas_bg.wasm', '/pkg/standard.ganvas']) {
     assert.ok(served.packed.has(path) && !served.dist.has(path), `${path} from base only`);
   }
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('backend="webgpu" from another origin: the WebGPU module, loaded only then, runs under the same CSP', { timeout: 420_000 }, async () => {
+  const page = await openHost('dist-bare');
+  served.dist.clear();
+  const info = await mount(page, { backend: 'webgpu', preset: 'tiny', weights: 'none', 'score-every': '0' }, 300_000);
+  assert.equal(info.backend, 'webgpu', info.reason);
+  for (const path of ['/pkg/ganvas_webgpu.js', '/pkg/ganvas_webgpu_bg.wasm']) assert.ok(served.dist.has(path), `${path} came from ${origin.dist}`);
+  assert.ok(!served.dist.has('/pkg/ganvas_bg.wasm'), 'nor is the CPU-only module fetched when WebGPU was asked for');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -22,9 +22,10 @@ export async function start({ webgpu = false, onServe, hooks = false } = {}) {
 /**
  * A second server, of the tests' build with its hooks (see serve.mjs), and its `base` URL: for
  * the tests that break the model on purpose beside a server of the page as it ships.
+ * `missing`: paths it answers 404 (serve.mjs).
  */
-export async function serveHooked() {
-  const server = await serve(0, { hooks: true });
+export async function serveHooked({ missing = [] } = {}) {
+  const server = await serve(0, { hooks: true, missing });
   server.base = `http://localhost:${server.address().port}`;
   return server;
 }

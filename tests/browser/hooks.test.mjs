@@ -36,10 +36,12 @@ test('only the tests\' server serves the hooks worker and the test build, which 
   try {
     const get = async (root, path) => (await fetch(`${root}${path}`)).text();
     assert.match(await get(base, '/worker.js'), /ganvas-test-hooks/);
-    assert.match(await get(base, '/pkg/ganvas.js'), /debugPoison/);
     // The shipped server serves the shipped worker and wasm glue, without hooks.
     assert.equal(await get(env.base, '/worker.js'), readFileSync(new URL('../../www/worker.js', import.meta.url), 'utf8'));
-    assert.doesNotMatch(await get(env.base, '/pkg/ganvas.js'), HOOKS);
+    for (const module of ['/pkg/ganvas.js', '/pkg/ganvas_webgpu.js']) {
+      assert.match(await get(base, module), /debugPoison/);
+      assert.doesNotMatch(await get(env.base, module), HOOKS);
+    }
   } finally { hooked.close(); }
   // A copy of www/ (what a host uploads) holds no file of the test build.
   const www = fileURLToPath(new URL('../../www/', import.meta.url));

@@ -2,26 +2,88 @@
 // adapter is SwiftShader, a software fallback: "auto" must not time or pick it, forcing WebGPU
 // must still initialise and train, checkpoints written there carry Adam's moments, and with
 // test switches "auto" chooses by measured speed. SwiftShader is slow, so the runs are a few
-// steps of the tiny net.
+// steps of the tiny net. The WebGPU code is a module of its own (pkg/ganvas_webgpu.js): it is
+// fetched only to be used, and a run moves into it by a checkpoint, its losses unchanged.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hook, mount, open, serveHooked, start, state, statusText, trainSteps } from './harness.mjs';
 
-let env, hooked;
+const WEBGPU_MODULE = ['/pkg/ganvas_webgpu.js', '/pkg/ganvas_webgpu_bg.wasm'];
+const served = []; // paths the shipped page's server was asked for
+let env, hooked, broken;
 before(async () => {
-  env = await start({ webgpu: true });
-  // The test build, for the test that destroys the GPU device on purpose.
+  env = await start({ webgpu: true, onServe: (path) => served.push(path) });
+  // The test build, for the tests that destroy the GPU device or switch "auto"'s rules.
   hooked = await serveHooked();
+  // The same, on a host that lacks the WebGPU module.
+  broken = await serveHooked({ missing: WEBGPU_MODULE });
 });
-after(async () => { hooked?.close(); await env?.close(); });
+after(async () => { hooked?.close(); broken?.close(); await env?.close(); });
 
-test('"auto" picks the CPU when the only adapter is a software fallback', async () => {
+test('"auto" picks the CPU when the only adapter is a software fallback, and never fetches the WebGPU module', async () => {
+  served.length = 0;
   const page = await open(env.browser, `${env.base}/`);
   const info = await mount(page, { backend: 'auto', preset: 'tiny', weights: 'none' });
   assert.equal(info.backend, 'cpu');
   assert.equal(info.adapter?.isFallbackAdapter, true, JSON.stringify(info));
   assert.match(info.reason, /software fallback/);
   assert.match(await statusText(page), /software fallback/);
+  const stats = await trainSteps(page, 3);
+  assert.ok(stats.every((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss)), JSON.stringify(stats));
+  assert.ok(served.includes('/pkg/ganvas_bg.wasm'), served.join(' '));
+  assert.deepEqual(served.filter((p) => WEBGPU_MODULE.includes(p)), [], 'the WebGPU module was not fetched');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the WebGPU module cannot be fetched: "auto" stays on the CPU, says why, and trains', { timeout: 300_000 }, async () => {
+  const page = await open(env.browser, `${broken.base}/`);
+  const info = await mount(page, { backend: 'auto', preset: 'tiny', weights: 'none', 'score-every': '0' });
+  assert.equal(info.backend, 'cpu');
+  await hook(page, 'measure-switches', { allowFallback: true }); // a hardware adapter, as far as "auto" knows
+  const device = page.evaluate(() => new Promise((ok) => {
+    const el = document.querySelector('#demo');
+    el.addEventListener('device', (e) => ok(e.detail), { once: true });
+    const input = el.shadowRoot.querySelector('.batch');
+    input.value = 32;
+    input.dispatchEvent(new Event('change'));
+  }));
+  const chosen = await device;
+  assert.equal(chosen.backend, 'cpu');
+  assert.equal(chosen.measured, null);
+  assert.match(chosen.reason, /^running on the CPU: the WebGPU module \(.*ganvas_webgpu\.js\) could not be loaded/);
+  assert.match(await statusText(page), /^CPU.*the WebGPU module .* could not be loaded.*Training stays on the CPU\./);
+  const stats = await trainSteps(page, 3);
+  assert.ok(stats.every((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss)), JSON.stringify(stats));
+  assert.equal((await state(page)).backend, 'cpu');
+  // The failed module fetch is the browser's console error; nothing else went wrong.
+  assert.deepEqual(page.errors.filter((e) => !/ganvas_webgpu|Failed to (load|fetch)|404/.test(e)), []);
+  await page.close();
+});
+
+test('a run moves from the CPU module into the WebGPU module by a checkpoint: its losses are those of the unmoved run', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  const got = await page.evaluate(async () => {
+    const gz = await (await fetch('/data/mnist-train.gz')).arrayBuffer();
+    const mnist = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    const api = async (path) => { const m = await import(path); await m.default(); return m.Ganvas; };
+    const [Cpu, Full] = [await api('/pkg/ganvas.js'), await api('/pkg/ganvas_webgpu.js')];
+    const before = await Cpu.create({ backend: 'cpu', preset: 'tiny', seed: 11 });
+    before.setData(mnist);
+    await before.train(3);
+    const bytes = await before.checkpoint();
+    const unmoved = (await before.train(4)).stats;
+    const moved = await Full.create({ backend: 'auto', preset: 'tiny' });
+    moved.loadCheckpoint(bytes);
+    moved.setData(mnist);
+    const after = (await moved.train(4)).stats;
+    return { unmoved, after, has: [Cpu.hasWebgpu(), Full.hasWebgpu()], backend: moved.backendInfo().backend };
+  });
+  assert.deepEqual(got.has, [false, true]);
+  assert.equal(got.backend, 'cpu');
+  assert.deepEqual(got.after.map((s) => s.step), [4, 5, 6, 7]);
+  assert.deepEqual(got.after, got.unmoved, 'bit for bit');
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 
@@ -68,9 +130,9 @@ test('"auto" times both devices and trains on the faster: the CPU against SwiftS
   await page.close();
 });
 
-/** The wasm API (`window.Ganvas`) and MNIST's training file unpacked (`window.mnist`), in `page`. */
+/** The WebGPU module's API (`window.Ganvas`) and MNIST's training file unpacked (`window.mnist`), in `page`. */
 const wasmAndMnist = (page) => page.evaluate(async () => {
-  const { default: init, Ganvas } = await import('/pkg/ganvas.js');
+  const { default: init, Ganvas } = await import('/pkg/ganvas_webgpu.js');
   await init();
   const gz = await (await fetch('/data/mnist-train.gz')).arrayBuffer();
   window.mnist = new Uint8Array(await new Response(new Response(gz).body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
