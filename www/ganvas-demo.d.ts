@@ -146,7 +146,7 @@ export interface TimelapseInfo { readonly steps: readonly number[]; readonly eve
 export interface GanvasDemoEventMap {
   /** A model's first grid is drawn: at the start, and after each new model (a changed attribute, Train from scratch, a resumed run, a recovery). */
   ready: CustomEvent<ReadyDetail>;
-  /** backend="auto" timed training on both devices (`measured`: `{cpu, webgpu}`, each `{stepsPerSecond, firstStepMs, steps}`) and trains on the faster. Train mode only; again when the batch size changes. */
+  /** backend="auto" timed training on both devices (`measured`: `{cpu, webgpu}`, each `{stepsPerSecond, firstStepMs, steps}`) and trains on the faster; or (`measured` null) it could not time WebGPU — its module (`pkg/ganvas_webgpu.js`) could not be loaded or its device did not start — and stays on the CPU, `reason` saying why. Train mode only; again when the batch size changes. */
   device: CustomEvent<BackendInfo>;
   /** After each chunk of training steps (not after a chunk whose losses diverged). */
   step: CustomEvent<StepDetail>;
@@ -230,7 +230,9 @@ export class GanvasDemo extends HTMLElement {
    * `backend`: "auto" (absent) starts on the CPU (the first grid needs no shader compilation);
    * in train mode, once the first grid is drawn, it times training on the CPU and on WebGPU (a
    * hardware adapter; a software one is not timed) and trains on the faster (the `device`
-   * event). "webgpu" or "cpu" forces one.
+   * event). "webgpu" or "cpu" forces one. The WebGPU code is a wasm module of its own
+   * (`pkg/ganvas_webgpu.js`, 2.2 MB brotli), fetched only for "webgpu" or when "auto" has a
+   * hardware adapter to time; everything else runs in the CPU-only `pkg/ganvas.js`.
    */
   backend: 'auto' | 'webgpu' | 'cpu';
   /** `seed`: the seed of fresh weights, a whole number ≥ 0 (absent: 0). A malformed one is reported when a model starts, and 0 used. */
