@@ -117,7 +117,21 @@ impl Mnist {
         Self::new(vec![0; n * IMAGE_PIXELS], labels)
     }
 
+    /// From 28×28 images (`n × 784` bytes) and a label (0–9) each.
+    pub fn from_parts(images: Vec<u8>, labels: Vec<u8>) -> Result<Self> {
+        Self::new(images, labels)
+    }
+
     fn new(images: Vec<u8>, labels: Vec<u8>) -> Result<Self> {
+        if !images.len().is_multiple_of(IMAGE_PIXELS) {
+            return Err(Error::Data(format!(
+                "{} bytes of pixels is not a whole number of {IMAGE_SIDE}×{IMAGE_SIDE} images",
+                images.len()
+            )));
+        }
+        if let Some(bad) = labels.iter().find(|&&l| l > 9) {
+            return Err(Error::Data(format!("found label {bad}, expected 0–9")));
+        }
         let n = images.len() / IMAGE_PIXELS;
         if n != labels.len() {
             return Err(Error::Data(format!(

@@ -85,6 +85,16 @@ pub const WEIGHTS_DIR: &str = "weights";
 /// The judge the CLI scores with.
 pub const JUDGE: &str = "weights/judge.ganvas";
 
+/// Own training data (`ganvas train --data`, the page's "Your images"): at least this many
+/// images (fewer cannot make a GAN: the page's drawing pad asks for as many drawings) …
+pub const MIN_IMAGES: usize = 16;
+/// … and at most this many (MNIST's 60,000 and Fashion-MNIST's, with room to spare) …
+pub const MAX_IMAGES: usize = 100_000;
+/// … in at most this many bytes of files, checked before anything is decoded.
+pub const MAX_DATA_BYTES: u64 = 200 << 20;
+/// Classes a conditional net draws on request: a data set with more trains unconditionally.
+pub const MAX_CLASSES: usize = crate::quality::CLASSES;
+
 /// Moving-average decay when training goes on from loaded weights: samples come from an
 /// average that starts at them and moves slowly (see `Trainer::set_generator`).
 pub const LOADED_EMA: f32 = 0.999;

@@ -8,6 +8,9 @@ pub enum Error {
     /// A dataset file that is not the MNIST IDX data we expect.
     #[error("bad MNIST data: {0}")]
     Data(String),
+    /// Own training images (a folder, an IDX file, drawings) that cannot be trained on.
+    #[error("bad training images: {0}")]
+    Images(String),
     /// A weights file that cannot be loaded into this model.
     #[error("bad weights file: {0}")]
     Weights(String),
@@ -33,7 +36,7 @@ impl Error {
     /// "diverged", "device", "state", "io"): the page switches on it, never on the words.
     pub fn kind(&self) -> &'static str {
         match self {
-            Error::Data(_) => "data",
+            Error::Data(_) | Error::Images(_) => "data",
             Error::Weights(_) => "weights",
             Error::Config(_) => "config",
             Error::Diverged { .. } => "diverged",

@@ -7,7 +7,8 @@
 //! - [`session`]: a training run with its data, judge and last good state: what the CLI and
 //!   the page both drive.
 //! - [`defaults`]: every default, in one place.
-//! - [`data`]: MNIST in IDX form, checked, and batches of it.
+//! - [`data`]: MNIST in IDX form, checked, and batches of it; [`dataset`]: own images or IDX
+//!   files as training data, made MNIST's shape by [`normalise`].
 //! - [`weights`]: the `.ganvas` weights/checkpoint container; [`quant`]: weights in 8 or 4 bits.
 //! - [`params`]: a module's parameters as a flat list and back.
 //! - [`latent`]: seeded latent vectors and conversion of generated pixels to bytes.
@@ -18,6 +19,7 @@
 pub mod adam;
 pub mod backend;
 pub mod data;
+pub mod dataset;
 pub mod defaults;
 pub mod ema;
 pub mod error;
@@ -25,6 +27,7 @@ pub mod judge;
 pub mod latent;
 pub mod model;
 pub mod nearest;
+pub mod normalise;
 pub mod params;
 pub mod quality;
 pub mod quant;

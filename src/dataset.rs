@@ -1,0 +1,480 @@
+//! Own training images: an IDX file (what Fashion-MNIST, KMNIST and EMNIST distribute) or a set
+//! of images, each with a class or none, made into the 28×28 form of MNIST's digits
+//! ([`normalise`](crate::normalise)) and checked. The browser decodes image files and reads
+//! IDX bytes itself; natively [`load`] reads a path. Either way the data ends as [`Mnist`], which
+//! training takes, with the class names and what was done to the images said in a [`Report`].
+
+use crate::data::Mnist;
+use crate::defaults::{MAX_CLASSES, MAX_IMAGES, MIN_IMAGES};
+use crate::error::{Error, Result};
+use crate::model::{IMAGE_PIXELS, IMAGE_SIDE};
+use crate::normalise::{Grey, Polarity, normalise};
+
+/// IDX magic numbers: unsigned bytes in 1 (labels), 3 (images) and 4 (images with channels)
+/// dimensions.
+const IDX_LABELS: u32 = 0x0000_0801;
+const IDX_IMAGES: u32 = 0x0000_0803;
+const IDX_CHANNELS: u32 = 0x0000_0804;
+
+/// Training images with their classes, and what was done to them.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The images (28×28) and each one's class index (0 for all when unlabelled).
+    pub data: Mnist,
+    /// Class names by index: folder names, or IDX label values. Empty when the images have no
+    /// classes (or more than a conditional net draws): then only unconditional nets train.
+    pub classes: Vec<String>,
+    pub report: Report,
+    /// Whether these are MNIST's training digits (the bundle `pkg-scripts/data` writes): the
+    /// only data the digit judge can score.
+    pub mnist: bool,
+}
+
+/// What the conversion did, for the page and the CLI to say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Images inverted: dark ink on a light background.
+    pub inverted: usize,
+    /// The size of the images before they were fitted to 28×28, when they were not 28×28 IDX.
+    pub resized_from: Option<(usize, usize)>,
+    /// Images per class (one entry, all of them, when unlabelled).
+    pub per_class: Vec<usize>,
+    /// Why the labels were not used, when there were labels but they cannot be classes.
+    pub unlabelled_because: Option<String>,
+}
+
+impl Dataset {
+    /// Whether a conditional net can train on it (it has 1–10 classes).
+    pub fn has_classes(&self) -> bool {
+        !self.classes.is_empty()
+    }
+
+    /// One line for a person: "600 images in 3 classes (circle 200, square 200, triangle 200);
+    /// 600 inverted (dark ink on a light background)".
+    pub fn describe(&self) -> String {
+        let n = self.data.len();
+        let mut line = if self.has_classes() {
+            let each: Vec<String> = self
+                .classes
+                .iter()
+                .zip(&self.report.per_class)
+                .map(|(c, k)| format!("{c} {k}"))
+                .collect();
+            format!(
+                "{n} images in {} classes ({})",
+                self.classes.len(),
+                each.join(", ")
+            )
+        } else {
+            format!("{n} images without classes")
+        };
+        if let Some(why) = &self.report.unlabelled_because {
+            line += &format!(" ({why})");
+        }
+        if let Some((w, h)) = self.report.resized_from {
+            line += &format!("; fitted from {w}×{h} to {IMAGE_SIDE}×{IMAGE_SIDE} as MNIST was");
+        }
+        if self.report.inverted > 0 {
+            line += &format!(
+                "; {} inverted (dark ink on a light background)",
+                self.report.inverted
+            );
+        }
+        line
+    }
+}
+
+/// `e`'s words, for a message that names where it happened.
+fn words(e: Error) -> String {
+    match e {
+        Error::Images(m) => m,
+        other => other.to_string(),
+    }
+}
+
+fn read_u32(bytes: &[u8], at: usize, what: &str) -> Result<u32> {
+    bytes
+        .get(at..at + 4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        .ok_or_else(|| Error::Images(format!("{what}: the file ends inside its IDX header")))
+}
+
+/// Whether `bytes` start like an IDX images file.
+pub fn is_idx_images(bytes: &[u8]) -> bool {
+    matches!(read_u32(bytes, 0, ""), Ok(IDX_IMAGES | IDX_CHANNELS))
+}
+
+/// From an IDX images file and, if given, its labels file (uncompressed bytes). 28×28 images
+/// are taken as they are (these sets are made MNIST's way); other sizes are fitted like any
+/// image, which the report says. Images with channels are refused.
+pub fn from_idx(images: &[u8], labels: Option<&[u8]>) -> Result<Dataset> {
+    let magic = read_u32(images, 0, "images")?;
+    if magic == IDX_CHANNELS {
+        return Err(Error::Images(
+            "images: this IDX file has a 4th dimension (colour channels); only greyscale IDX \
+             (magic 0x00000803, n × rows × columns bytes) is read: convert it to greyscale"
+                .into(),
+        ));
+    }
+    if magic != IDX_IMAGES {
+        return Err(Error::Images(format!(
+            "images: magic number 0x{magic:08x} is not an IDX images file's (0x{IDX_IMAGES:08x})"
+        )));
+    }
+    let n = read_u32(images, 4, "images")? as usize;
+    let rows = read_u32(images, 8, "images")? as usize;
+    let cols = read_u32(images, 12, "images")? as usize;
+    check_count(n)?;
+    let size = rows
+        .checked_mul(cols)
+        .filter(|&s| s > 0 && s <= 4096 * 4096)
+        .ok_or_else(|| Error::Images(format!("images: {rows}×{cols} is not an image size")))?;
+    let body = images.get(16..16 + n * size).ok_or_else(|| {
+        Error::Images(format!(
+            "images: the header says {n} images of {rows}×{cols} but the file holds {} bytes of \
+             pixels (truncated?)",
+            images.len().saturating_sub(16)
+        ))
+    })?;
+    let labels = labels.map(|l| idx_labels(l, n)).transpose()?;
+    let mut report = Report::default();
+    let pixels = if (rows, cols) == (IMAGE_SIDE, IMAGE_SIDE) {
+        body.to_vec()
+    } else {
+        report.resized_from = Some((cols, rows));
+        let mut out = Vec::with_capacity(n * IMAGE_PIXELS);
+        for (i, image) in body.chunks_exact(size).enumerate() {
+            let grey = Grey::new(cols, rows, image.to_vec())?;
+            let done =
+                normalise(&grey).map_err(|e| Error::Images(format!("image {i}: {}", words(e))))?;
+            report.inverted += usize::from(done.polarity == Polarity::DarkOnLight);
+            out.extend_from_slice(&done.pixels);
+        }
+        out
+    };
+    let (classes, indices) = match labels {
+        None => (Vec::new(), vec![0; n]),
+        Some(values) => {
+            let mut distinct: Vec<u8> = values.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if distinct.len() > MAX_CLASSES {
+                report.unlabelled_because = Some(too_many(distinct.len(), "label values"));
+                (Vec::new(), vec![0; n])
+            } else {
+                let index = |v: &u8| distinct.binary_search(v).expect("a label seen") as u8;
+                let names = distinct.iter().map(u8::to_string).collect();
+                (names, values.iter().map(index).collect())
+            }
+        }
+    };
+    finish(pixels, indices, classes, report)
+}
+
+/// An IDX labels file of `n` labels.
+fn idx_labels(bytes: &[u8], n: usize) -> Result<Vec<u8>> {
+    let magic = read_u32(bytes, 0, "labels")?;
+    if magic != IDX_LABELS {
+        return Err(Error::Images(format!(
+            "labels: magic number 0x{magic:08x} is not an IDX labels file's (0x{IDX_LABELS:08x})"
+        )));
+    }
+    let count = read_u32(bytes, 4, "labels")? as usize;
+    if count != n {
+        return Err(Error::Images(format!(
+            "the labels file holds {count} labels for {n} images: they are not each other's"
+        )));
+    }
+    bytes.get(8..8 + n).map(<[u8]>::to_vec).ok_or_else(|| {
+        Error::Images(format!(
+            "labels: the header says {n} labels but the file holds {} (truncated?)",
+            bytes.len().saturating_sub(8)
+        ))
+    })
+}
+
+/// From decoded images, each with its class index into `classes` (`classes` empty: none has a
+/// class). Each is normalised; one without ink is refused, named by `names[i]`.
+pub fn from_images(
+    images: &[Grey],
+    class_of: &[usize],
+    classes: Vec<String>,
+    names: &[String],
+) -> Result<Dataset> {
+    check_count(images.len())?;
+    let mut report = Report::default();
+    let (classes, class_of) = if classes.len() > MAX_CLASSES {
+        report.unlabelled_because = Some(too_many(classes.len(), "classes"));
+        (Vec::new(), vec![0; images.len()])
+    } else {
+        (classes, class_of.to_vec())
+    };
+    let mut pixels = Vec::with_capacity(images.len() * IMAGE_PIXELS);
+    for (i, image) in images.iter().enumerate() {
+        let done = normalise(image).map_err(|e| {
+            let name = names
+                .get(i)
+                .map_or_else(|| format!("image {i}"), String::clone);
+            Error::Images(format!("{name}: {}", words(e)))
+        })?;
+        report.inverted += usize::from(done.polarity == Polarity::DarkOnLight);
+        pixels.extend_from_slice(&done.pixels);
+    }
+    let labels = class_of.iter().map(|&c| c as u8).collect();
+    finish(pixels, labels, classes, report)
+}
+
+/// Why `n` classes are not used as classes.
+fn too_many(n: usize, what: &str) -> String {
+    format!(
+        "{n} {what}: more classes than the {MAX_CLASSES} a conditional net draws, so they are \
+         not used: only unconditional presets train on them"
+    )
+}
+
+fn check_count(n: usize) -> Result<()> {
+    if n < MIN_IMAGES {
+        return Err(Error::Images(format!(
+            "{n} image{}: a GAN needs at least {MIN_IMAGES} to learn from",
+            if n == 1 { "" } else { "s" }
+        )));
+    }
+    if n > MAX_IMAGES {
+        return Err(Error::Images(format!(
+            "{n} images: at most {MAX_IMAGES} are read (MNIST has 60,000)"
+        )));
+    }
+    Ok(())
+}
+
+fn finish(
+    pixels: Vec<u8>,
+    labels: Vec<u8>,
+    classes: Vec<String>,
+    mut report: Report,
+) -> Result<Dataset> {
+    let mut per_class = vec![0; classes.len().max(1)];
+    for &l in &labels {
+        per_class[l as usize] += 1;
+    }
+    report.per_class = per_class;
+    Ok(Dataset {
+        data: Mnist::from_parts(pixels, labels)?,
+        classes,
+        report,
+        mnist: false,
+    })
+}
+
+/// Reads own training data from `path` (natively; the page hands over bytes and pixels):
+/// - a folder of images: each subfolder a class (sorted by name), or, without subfolders, its
+///   files one set without classes; PNG, JPEG, WebP and GIF (the first frame);
+/// - an IDX images file (`*-images-idx3-ubyte`, or `.gz`) with its labels beside it
+///   (`*-labels-idx1-ubyte[.gz]`) when there is one;
+/// - the bundle `pkg-scripts/data` writes (MNIST: images IDX then labels IDX, gzip).
+///
+/// More than [`MAX_DATA_BYTES`](crate::defaults::MAX_DATA_BYTES) of files is refused before
+/// anything is decoded.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load(path: &std::path::Path) -> Result<Dataset> {
+    native::load(path)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use super::*;
+    use crate::defaults::MAX_DATA_BYTES;
+    use std::path::{Path, PathBuf};
+
+    const IMAGE_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "webp", "gif"];
+
+    pub fn load(path: &Path) -> Result<Dataset> {
+        let meta = std::fs::metadata(path).map_err(|e| {
+            Error::Images(format!(
+                "cannot open {}: {e} (for MNIST, pkg-scripts/data fetches it)",
+                path.display()
+            ))
+        })?;
+        if meta.is_dir() {
+            return folder(path);
+        }
+        check_bytes(meta.len(), path)?;
+        let bytes = read(path)?;
+        if !is_idx_images(&bytes) {
+            return Err(Error::Images(format!(
+                "{}: neither an IDX images file nor a folder of images",
+                path.display()
+            )));
+        }
+        if let Some(labels) = labels_beside(path) {
+            return from_idx(&bytes, Some(&read(&labels)?));
+        }
+        // MNIST's bundle (pkg-scripts/data): the labels IDX follows the images in one file.
+        let bundle_error = match Mnist::from_bundle(&bytes) {
+            Ok(mnist) => {
+                let per_class = (0..10u8)
+                    .map(|c| mnist.labels().iter().filter(|&&l| l == c).count())
+                    .collect();
+                let classes = (0..10).map(|d: u8| d.to_string()).collect();
+                let report = Report {
+                    per_class,
+                    ..Report::default()
+                };
+                return Ok(Dataset {
+                    data: mnist,
+                    classes,
+                    report,
+                    mnist: true,
+                });
+            }
+            Err(e) => e,
+        };
+        // An images file alone, without classes; a broken one is reported as what its name
+        // says it is: `*images-idx3*` an IDX images file, anything else MNIST's bundle.
+        match from_idx(&bytes, None) {
+            Err(_) if !path.to_string_lossy().contains("images-idx3") => Err(bundle_error),
+            done => done,
+        }
+    }
+
+    fn check_bytes(bytes: u64, path: &Path) -> Result<()> {
+        if bytes > MAX_DATA_BYTES {
+            return Err(Error::Images(format!(
+                "{}: {} MB of files; at most {} MB are read",
+                path.display(),
+                bytes >> 20,
+                MAX_DATA_BYTES >> 20
+            )));
+        }
+        Ok(())
+    }
+
+    /// A file's bytes, gunzipped when its name ends in `.gz`.
+    fn read(path: &Path) -> Result<Vec<u8>> {
+        use std::io::Read;
+        let raw =
+            std::fs::read(path).map_err(|e| Error::Images(format!("{}: {e}", path.display())))?;
+        if path.extension().is_some_and(|e| e == "gz") {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(&raw[..])
+                .read_to_end(&mut out)
+                .map_err(|e| {
+                    Error::Images(format!("{}: not a valid gzip file: {e}", path.display()))
+                })?;
+            return Ok(out);
+        }
+        Ok(raw)
+    }
+
+    /// `train-images-idx3-ubyte[.gz]` → `train-labels-idx1-ubyte[.gz]`, if that file exists.
+    fn labels_beside(images: &Path) -> Option<PathBuf> {
+        let name = images.file_name()?.to_str()?;
+        let labels = name.replace("images-idx3", "labels-idx1");
+        (labels != name)
+            .then(|| {
+                let stem = labels.trim_end_matches(".gz");
+                [stem.to_string(), format!("{stem}.gz")]
+            })?
+            .into_iter()
+            .map(|n| images.with_file_name(n))
+            .find(|p| p.is_file())
+    }
+
+    /// Image files directly in `dir`, sorted; other files (a `.DS_Store`, a README) are not
+    /// images and are passed over.
+    fn images_in(dir: &Path) -> Result<Vec<PathBuf>> {
+        let mut files: Vec<PathBuf> = entries(dir)?
+            .into_iter()
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            })
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
+    fn entries(dir: &Path) -> Result<Vec<PathBuf>> {
+        std::fs::read_dir(dir)
+            .and_then(|it| it.map(|e| e.map(|e| e.path())).collect())
+            .map_err(|e| Error::Images(format!("{}: {e}", dir.display())))
+    }
+
+    fn folder(dir: &Path) -> Result<Dataset> {
+        let mut subfolders: Vec<PathBuf> = entries(dir)?
+            .into_iter()
+            .filter(|p| p.is_dir() && !hidden(p))
+            .collect();
+        subfolders.sort();
+        let (classes, groups) = if subfolders.is_empty() {
+            (Vec::new(), vec![images_in(dir)?])
+        } else {
+            let names = subfolders
+                .iter()
+                .map(|p| {
+                    p.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            (
+                names,
+                subfolders
+                    .iter()
+                    .map(|p| images_in(p))
+                    .collect::<Result<_>>()?,
+            )
+        };
+        let files: Vec<(usize, &PathBuf)> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(c, files)| files.iter().map(move |f| (c, f)))
+            .collect();
+        if files.is_empty() {
+            return Err(Error::Images(format!(
+                "{}: no images (PNG, JPEG, WebP, GIF){}",
+                dir.display(),
+                if classes.is_empty() {
+                    ""
+                } else {
+                    " in its subfolders"
+                }
+            )));
+        }
+        check_count(files.len())?;
+        let bytes = files
+            .iter()
+            .map(|(_, f)| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+            .sum();
+        check_bytes(bytes, dir)?;
+        let mut images = Vec::with_capacity(files.len());
+        for (_, file) in &files {
+            images.push(decode(file)?);
+        }
+        let class_of: Vec<usize> = files.iter().map(|(c, _)| *c).collect();
+        let names: Vec<String> = files.iter().map(|(_, f)| f.display().to_string()).collect();
+        from_images(&images, &class_of, classes, &names)
+    }
+
+    fn hidden(p: &Path) -> bool {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'))
+    }
+
+    /// An image file as greyscale (a GIF's first frame), transparency read as a white page.
+    fn decode(file: &Path) -> Result<Grey> {
+        let image = image::ImageReader::open(file)
+            .and_then(|r| r.with_guessed_format())
+            .map_err(|e| Error::Images(format!("{}: {e}", file.display())))?
+            .decode()
+            .map_err(|e| {
+                Error::Images(format!("{}: not an image this reads ({e})", file.display()))
+            })?;
+        let rgba = image.to_rgba8();
+        Grey::from_rgba(rgba.width() as usize, rgba.height() as usize, rgba.as_raw())
+    }
+}
