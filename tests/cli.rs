@@ -710,3 +710,79 @@ fn train_resume_takes_new_rates_and_keeps_the_checkpoints_other_settings() {
     assert_eq!(smaller, want);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `ganvas train --data FOLDER` on shapes this test draws (not MNIST): it says what it found,
+/// trains a conditional net on the subfolders' classes, and `sample --class` draws from it.
+/// Images without classes refuse a conditional preset, and `--judge` refuses images that are
+/// not MNIST's digits, each with the reason.
+#[test]
+fn train_data_takes_a_folder_of_own_images_with_its_classes() {
+    let dir = common::tempdir("cli-shapes");
+    common::write_folder(&dir, &common::shapes(8, 40, 9), 40);
+    let (data, out) = (dir.display().to_string(), tmp("own"));
+    let o = ganvas(&[
+        "train",
+        "--preset",
+        "tiny-conditional",
+        "--iters",
+        "20",
+        "--data",
+        &data,
+        "--out",
+        &out,
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("24 images in 3 classes (circle 8, square 8, triangle 8); 24 inverted (dark ink on a light background)"),
+        "{err}"
+    );
+    let weights = format!("{out}/tiny-conditional.ganvas");
+    let drawn = tmp("own.u8");
+    let o = ganvas(&[
+        "sample",
+        "--weights",
+        &weights,
+        "--class",
+        "2",
+        "--n",
+        "5",
+        "--out",
+        &drawn,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(&drawn).unwrap().len(), 5 * 784);
+
+    let flat = common::tempdir("cli-flat");
+    for (i, (_, px)) in common::shapes(6, 32, 10).iter().enumerate() {
+        image::GrayImage::from_raw(32, 32, px.clone())
+            .unwrap()
+            .save(flat.join(format!("{i}.png")))
+            .unwrap();
+    }
+    let flat = flat.display().to_string();
+    let judge = common::root()
+        .join("weights/judge.ganvas")
+        .display()
+        .to_string();
+    for (args, reason) in [
+        (
+            vec!["--preset", "tiny-conditional", "--data", &flat],
+            "18 images without classes; 18 inverted (dark ink on a light background); the conditional preset tiny-conditional draws a class on request, so it needs classes",
+        ),
+        (
+            vec!["--preset", "tiny", "--data", &data, "--judge", &judge],
+            "--judge scores MNIST digits",
+        ),
+    ] {
+        let mut all = vec!["train", "--iters", "1", "--out", &out];
+        all.extend(args);
+        let o = ganvas(&all);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{all:?}: {err}");
+        assert!(
+            err.contains(reason) && !err.contains("panicked"),
+            "{all:?}: {err}"
+        );
+    }
+}

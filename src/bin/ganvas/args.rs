@@ -48,7 +48,12 @@ pub struct TrainArgs {
     /// Output folder for <preset>.ganvas (generator), <preset>.ckpt (resumable) and a grid PNG.
     #[arg(long, default_value = defaults::WEIGHTS_DIR)]
     pub out: PathBuf,
-    /// Training data written by pkg-scripts/data.
+    /// Training images: MNIST as pkg-scripts/data writes it (the default); an IDX images
+    /// file (`*-images-idx3-ubyte[.gz]`, e.g. Fashion-MNIST, KMNIST, EMNIST; its labels file
+    /// beside it gives the classes); or a folder of PNG/JPEG/WebP/GIF images, each subfolder a
+    /// class (sorted by name), or without subfolders one set without classes. Images are made
+    /// 28×28 the way MNIST was (ink fitted into 20×20, centred by its centre of mass, dark ink
+    /// on a light background inverted).
     #[arg(long, default_value = defaults::TRAIN_DATA)]
     pub data: PathBuf,
     /// Training settings to start from; the flags below override single settings.
@@ -130,8 +135,9 @@ pub struct SampleArgs {
     #[arg(long)]
     pub png: Option<PathBuf>,
     /// Only this digit (0–9), from a conditional generator; without it a conditional generator
-    /// draws 0, 1, …, 9 in turn.
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=9))]
+    /// draws 0, 1, …, 9 in turn. `--class` is the same: on own data, the class's index (its
+    /// place among the sorted class names `ganvas train` printed).
+    #[arg(long, alias = "class", value_parser = clap::value_parser!(u8).range(0..=9))]
     pub digit: Option<u8>,
     /// Backend.
     #[arg(long, value_enum, default_value_t = Choice::Cpu)]

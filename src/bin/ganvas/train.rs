@@ -4,7 +4,7 @@
 use crate::args::TrainArgs;
 use crate::{device, in_file, io_error, read, write};
 use futures_lite::future::block_on;
-use ganvas::data::Mnist;
+use ganvas::dataset;
 use ganvas::defaults;
 use ganvas::session::Session;
 use ganvas::train::{Stats, Trainer};
@@ -35,15 +35,32 @@ pub fn train(args: TrainArgs) -> Result<()> {
             session.trainer().step()
         );
     }
-    let data = Mnist::load_gz(&args.data)?;
+    let data = dataset::load(&args.data)?;
+    if session.trainer().gan.classes > 0 && !data.has_classes() {
+        return Err(Error::Config(format!(
+            "{}: {}; the conditional preset {name} draws a class on request, so it needs \
+             classes (subfolders, or an IDX labels file beside the images): train an \
+             unconditional preset (tiny, standard, conv) instead",
+            args.data.display(),
+            data.describe()
+        )));
+    }
+    if args.judge.is_some() && !data.mnist {
+        return Err(Error::Config(format!(
+            "--judge scores MNIST digits, and {} holds other images: a digit score of them \
+             would mean nothing; train without --judge",
+            args.data.display()
+        )));
+    }
+    eprintln!("data: {}: {}", args.data.display(), data.describe());
     eprintln!(
-        "training {} on {} digits, backend {}, batch {}",
+        "training {} on {} images, backend {}, batch {}",
         session.trainer().gan.describe(),
-        data.len(),
+        data.data.len(),
         backend.name(),
         session.trainer().config.batch_size
     );
-    session.set_data(data);
+    session.set_data(data.data);
     std::fs::create_dir_all(&args.out)?;
     let out = Outputs::new(&args.out, name);
     let mut meter = match &args.judge {
