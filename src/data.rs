@@ -12,8 +12,8 @@ use burn::prelude::*;
 use rand::{Rng, rngs::StdRng};
 
 /// IDX magic for unsigned bytes in 3 dimensions (images) and 1 dimension (labels).
-const IMAGES_MAGIC: u32 = 0x0000_0803;
-const LABELS_MAGIC: u32 = 0x0000_0801;
+pub(crate) const IMAGES_MAGIC: u32 = 0x0000_0803;
+pub(crate) const LABELS_MAGIC: u32 = 0x0000_0801;
 
 /// MNIST digits: `len() × 784` bytes (0 = background, 255 = ink) and their labels.
 #[derive(Clone)]
@@ -28,10 +28,15 @@ impl std::fmt::Debug for Mnist {
     }
 }
 
-fn read_u32(bytes: &[u8], at: usize, what: &str) -> Result<u32> {
+/// The big-endian `u32` of an IDX header at byte `at`, if the bytes reach that far.
+pub(crate) fn idx_u32(bytes: &[u8], at: usize) -> Option<u32> {
     bytes
         .get(at..at + 4)
         .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn read_u32(bytes: &[u8], at: usize, what: &str) -> Result<u32> {
+    idx_u32(bytes, at)
         .ok_or_else(|| Error::Data(format!("{what}: file ends inside the IDX header")))
 }
 
@@ -81,11 +86,6 @@ fn parse_labels(bytes: &[u8]) -> Result<(Vec<u8>, usize)> {
             bytes.len().saturating_sub(8)
         ))
     })?;
-    if let Some(bad) = body.iter().find(|&&l| l > 9) {
-        return Err(Error::Data(format!(
-            "labels: found label {bad}, expected 0–9"
-        )));
-    }
     Ok((body.to_vec(), 8 + n))
 }
 
@@ -130,7 +130,9 @@ impl Mnist {
             )));
         }
         if let Some(bad) = labels.iter().find(|&&l| l > 9) {
-            return Err(Error::Data(format!("found label {bad}, expected 0–9")));
+            return Err(Error::Data(format!(
+                "labels: found label {bad}, expected 0–9"
+            )));
         }
         let n = images.len() / IMAGE_PIXELS;
         if n != labels.len() {

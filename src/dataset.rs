@@ -4,16 +4,14 @@
 //! IDX bytes itself; natively [`load`] reads a path. Either way the data ends as [`Mnist`], which
 //! training takes, with the class names and what was done to the images said in a [`Report`].
 
-use crate::data::Mnist;
+use crate::data::{IMAGES_MAGIC, LABELS_MAGIC, Mnist, idx_u32};
 use crate::defaults::{MAX_CLASSES, MAX_IMAGES, MIN_IMAGES};
 use crate::error::{Error, Result};
 use crate::model::{IMAGE_PIXELS, IMAGE_SIDE};
 use crate::normalise::{Grey, Polarity, normalise};
 
-/// IDX magic numbers: unsigned bytes in 1 (labels), 3 (images) and 4 (images with channels)
-/// dimensions.
-const IDX_LABELS: u32 = 0x0000_0801;
-const IDX_IMAGES: u32 = 0x0000_0803;
+/// IDX magic for unsigned bytes in 4 dimensions: images with colour channels (MNIST's own
+/// magics, for labels and greyscale images, are `data`'s).
 const IDX_CHANNELS: u32 = 0x0000_0804;
 
 /// Training images with their classes, and what was done to them.
@@ -44,6 +42,21 @@ pub struct Report {
 }
 
 impl Dataset {
+    /// `data` with its classes, the report's count per class filled in.
+    fn counted(data: Mnist, classes: Vec<String>, mut report: Report, mnist: bool) -> Self {
+        let mut per_class = vec![0; classes.len().max(1)];
+        for &l in data.labels() {
+            per_class[l as usize] += 1;
+        }
+        report.per_class = per_class;
+        Self {
+            data,
+            classes,
+            report,
+            mnist,
+        }
+    }
+
     /// Whether a conditional net can train on it (it has 1–10 classes).
     pub fn has_classes(&self) -> bool {
         !self.classes.is_empty()
@@ -93,15 +106,13 @@ fn words(e: Error) -> String {
 }
 
 fn read_u32(bytes: &[u8], at: usize, what: &str) -> Result<u32> {
-    bytes
-        .get(at..at + 4)
-        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    idx_u32(bytes, at)
         .ok_or_else(|| Error::Images(format!("{what}: the file ends inside its IDX header")))
 }
 
 /// Whether `bytes` start like an IDX images file.
 pub fn is_idx_images(bytes: &[u8]) -> bool {
-    matches!(read_u32(bytes, 0, ""), Ok(IDX_IMAGES | IDX_CHANNELS))
+    matches!(read_u32(bytes, 0, ""), Ok(IMAGES_MAGIC | IDX_CHANNELS))
 }
 
 /// From an IDX images file and, if given, its labels file (uncompressed bytes). 28×28 images
@@ -116,9 +127,9 @@ pub fn from_idx(images: &[u8], labels: Option<&[u8]>) -> Result<Dataset> {
                 .into(),
         ));
     }
-    if magic != IDX_IMAGES {
+    if magic != IMAGES_MAGIC {
         return Err(Error::Images(format!(
-            "images: magic number 0x{magic:08x} is not an IDX images file's (0x{IDX_IMAGES:08x})"
+            "images: magic number 0x{magic:08x} is not an IDX images file's (0x{IMAGES_MAGIC:08x})"
         )));
     }
     let n = read_u32(images, 4, "images")? as usize;
@@ -174,9 +185,9 @@ pub fn from_idx(images: &[u8], labels: Option<&[u8]>) -> Result<Dataset> {
 /// An IDX labels file of `n` labels.
 fn idx_labels(bytes: &[u8], n: usize) -> Result<Vec<u8>> {
     let magic = read_u32(bytes, 0, "labels")?;
-    if magic != IDX_LABELS {
+    if magic != LABELS_MAGIC {
         return Err(Error::Images(format!(
-            "labels: magic number 0x{magic:08x} is not an IDX labels file's (0x{IDX_LABELS:08x})"
+            "labels: magic number 0x{magic:08x} is not an IDX labels file's (0x{LABELS_MAGIC:08x})"
         )));
     }
     let count = read_u32(bytes, 4, "labels")? as usize;
@@ -251,19 +262,10 @@ fn finish(
     pixels: Vec<u8>,
     labels: Vec<u8>,
     classes: Vec<String>,
-    mut report: Report,
+    report: Report,
 ) -> Result<Dataset> {
-    let mut per_class = vec![0; classes.len().max(1)];
-    for &l in &labels {
-        per_class[l as usize] += 1;
-    }
-    report.per_class = per_class;
-    Ok(Dataset {
-        data: Mnist::from_parts(pixels, labels)?,
-        classes,
-        report,
-        mnist: false,
-    })
+    let data = Mnist::from_parts(pixels, labels)?;
+    Ok(Dataset::counted(data, classes, report, false))
 }
 
 /// Reads own training data from `path` (natively; the page hands over bytes and pixels):
@@ -312,20 +314,8 @@ mod native {
         // MNIST's bundle (pkg-scripts/data): the labels IDX follows the images in one file.
         let bundle_error = match Mnist::from_bundle(&bytes) {
             Ok(mnist) => {
-                let per_class = (0..10u8)
-                    .map(|c| mnist.labels().iter().filter(|&&l| l == c).count())
-                    .collect();
-                let classes = (0..10).map(|d: u8| d.to_string()).collect();
-                let report = Report {
-                    per_class,
-                    ..Report::default()
-                };
-                return Ok(Dataset {
-                    data: mnist,
-                    classes,
-                    report,
-                    mnist: true,
-                });
+                let digits = (0..10).map(|d: u8| d.to_string()).collect();
+                return Ok(Dataset::counted(mnist, digits, Report::default(), true));
             }
             Err(e) => e,
         };
