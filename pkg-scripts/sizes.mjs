@@ -30,7 +30,8 @@ function sizes(file) {
   return weight.get(file);
 }
 
-const total = (files) => files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip, brotli: t.brotli + f.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+/** The bytes of `files` together: `{raw, gzip, brotli}`. */
+export const total = (files) => files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip, brotli: t.brotli + f.brotli }), { raw: 0, gzip: 0, brotli: 0 });
 
 /**
  * One visit of `base` (a server of `dir`, whose `log` fills with `{path, file, at}` as it serves)

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { BUDGET, logged, visit } from '../../pkg-scripts/sizes.mjs';
+import { BUDGET, logged, total, visit } from '../../pkg-scripts/sizes.mjs';
 import { launch } from './harness.mjs';
 
 let server, browser;
@@ -19,7 +19,7 @@ after(async () => { await browser?.close(); server?.close(); });
 test('a visit fetches ≤ 1.5 MiB brotli, ≤ 2 MiB gzip and ≤ 8 MiB raw before the first grid; the WebGPU module and the judge are not part of it', async () => {
   const { before: fetched, after: later } = await visit(browser, server);
   const paths = fetched.map((f) => f.path);
-  const sum = fetched.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip, brotli: t.brotli + f.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  const sum = total(fetched);
   console.log(`# before the first grid: ${fetched.length} files, ${sum.raw} raw, ${sum.gzip} gzip, ${sum.brotli} brotli bytes`);
   for (const needed of ['/', '/ganvas-demo.js', '/worker.js', '/pkg/ganvas.js', '/pkg/ganvas_bg.wasm', '/pkg/standard.ganvas']) {
     assert.ok(paths.includes(needed), `${needed} in ${paths.join(' ')}`);
