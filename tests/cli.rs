@@ -755,10 +755,7 @@ fn train_data_takes_a_folder_of_own_images_with_its_classes() {
 
     let flat = common::tempdir("cli-flat");
     for (i, (_, px)) in common::shapes(6, 32, 10).iter().enumerate() {
-        image::GrayImage::from_raw(32, 32, px.clone())
-            .unwrap()
-            .save(flat.join(format!("{i}.png")))
-            .unwrap();
+        common::save_png(&flat.join(format!("{i}.png")), 32, px);
     }
     let flat = flat.display().to_string();
     let judge = common::root()

@@ -91,9 +91,14 @@ pub fn write_folder(dir: &Path, images: &[(usize, Vec<u8>)], side: usize) {
     for (i, (class, pixels)) in images.iter().enumerate() {
         let sub = dir.join(SHAPES[*class]);
         std::fs::create_dir_all(&sub).unwrap();
-        image::GrayImage::from_raw(side as u32, side as u32, pixels.clone())
-            .unwrap()
-            .save(sub.join(format!("{i:04}.png")))
-            .unwrap();
+        save_png(&sub.join(format!("{i:04}.png")), side, pixels);
     }
+}
+
+/// A `side × side` greyscale image as a PNG file.
+pub fn save_png(path: &Path, side: usize, pixels: &[u8]) {
+    image::GrayImage::from_raw(side as u32, side as u32, pixels.to_vec())
+        .unwrap()
+        .save(path)
+        .unwrap();
 }

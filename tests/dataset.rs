@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{SHAPES, shape, shapes, tempdir, write_folder};
+use common::{SHAPES, save_png, shape, shapes, tempdir, write_folder};
 use futures_lite::future::block_on;
 use ganvas::dataset::{self, Dataset};
 use ganvas::defaults;
@@ -74,10 +74,7 @@ fn a_folder_of_pngs_loads_with_its_subfolders_as_classes_inverted_and_counted() 
     // Without subfolders: one set without classes.
     let flat = tempdir("flat");
     for (i, (_, px)) in shapes(6, 40, 2).iter().enumerate() {
-        image::GrayImage::from_raw(40, 40, px.clone())
-            .unwrap()
-            .save(flat.join(format!("{i}.png")))
-            .unwrap();
+        save_png(&flat.join(format!("{i}.png")), 40, px);
     }
     let d = dataset::load(&flat).unwrap();
     assert!(!d.has_classes());
@@ -139,10 +136,11 @@ fn bad_input_is_refused_with_the_reason() {
 
     let one = dir.join("one");
     std::fs::create_dir_all(&one).unwrap();
-    image::GrayImage::from_raw(28, 28, shape(0, 28, &mut StdRng::seed_from_u64(0)))
-        .unwrap()
-        .save(one.join("a.png"))
-        .unwrap();
+    save_png(
+        &one.join("a.png"),
+        28,
+        &shape(0, 28, &mut StdRng::seed_from_u64(0)),
+    );
     assert!(
         error(&one).contains("1 image: a GAN needs at least 16"),
         "{}",
@@ -160,10 +158,7 @@ fn bad_input_is_refused_with_the_reason() {
 
     let blank = dir.join("blank");
     write_folder(&blank, &shapes(6, 28, 6), 28);
-    image::GrayImage::from_raw(28, 28, vec![255; 784])
-        .unwrap()
-        .save(blank.join("circle/0000.png"))
-        .unwrap();
+    save_png(&blank.join("circle/0000.png"), 28, &vec![255; 784]);
     assert!(
         error(&blank).contains("circle/0000.png: the image has no ink"),
         "{}",
@@ -175,10 +170,7 @@ fn bad_input_is_refused_with_the_reason() {
         let sub = many.join(format!("class{c:02}"));
         std::fs::create_dir_all(&sub).unwrap();
         for (i, (_, px)) in shapes(1, 28, c).iter().enumerate() {
-            image::GrayImage::from_raw(28, 28, px.clone())
-                .unwrap()
-                .save(sub.join(format!("{i}.png")))
-                .unwrap();
+            save_png(&sub.join(format!("{i}.png")), 28, px);
         }
     }
     // 11 class folders: more than a conditional net draws; said, and the images load without
