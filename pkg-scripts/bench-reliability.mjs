@@ -26,6 +26,9 @@ async function resumeTime(preset) {
   await page.reload();
   await page.waitForFunction(() => !document.querySelector('#demo')?.shadowRoot.querySelector('.notice').hidden, null, { timeout: 120_000 });
   const offered = (Date.now() - t0) / 1000;
+  // The page's own model (the pretrained one for standard) says `ready` too: the click waits for
+  // it, so that the `ready` heard below is the resumed run's.
+  await waitReady(page, '#demo');
   const ready = el(page, (el) => new Promise((ok) => el.addEventListener('ready', (e) => ok(e.detail), { once: true })));
   const t1 = Date.now();
   await el(page, (el) => el.shadowRoot.querySelector('.notice-yes').click());
