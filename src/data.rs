@@ -20,6 +20,8 @@ pub(crate) const LABELS_MAGIC: u32 = 0x0000_0801;
 pub struct Mnist {
     images: Vec<u8>,
     labels: Vec<u8>,
+    /// One more than the highest label (see [`Mnist::classes`]).
+    classes: usize,
 }
 
 impl std::fmt::Debug for Mnist {
@@ -144,7 +146,12 @@ impl Mnist {
         if n == 0 {
             return Err(Error::Data("the dataset holds no images".into()));
         }
-        Ok(Self { images, labels })
+        let classes = labels.iter().max().map_or(1, |&l| l as usize + 1);
+        Ok(Self {
+            images,
+            labels,
+            classes,
+        })
     }
 
     /// Reads a gzip bundle written by `pkg-scripts/data`.
@@ -193,6 +200,29 @@ impl Mnist {
     /// All labels.
     pub fn labels(&self) -> &[u8] {
         &self.labels
+    }
+
+    /// Classes the labels use: one more than the highest (10 for MNIST). A conditional net
+    /// asks for these only, so that it is not trained to draw classes the data lacks.
+    pub fn classes(&self) -> usize {
+        self.classes
+    }
+
+    /// The bundle [`Mnist::from_bundle`] reads: the images IDX then the labels IDX. The page
+    /// keeps own data this way (to hand it to a new module, to store it for a reload).
+    pub fn to_bundle(&self) -> Vec<u8> {
+        let n = self.len() as u32;
+        let side = IMAGE_SIDE as u32;
+        let mut out = Vec::with_capacity(24 + self.images.len() + self.labels.len());
+        for word in [IMAGES_MAGIC, n, side, side] {
+            out.extend_from_slice(&word.to_be_bytes());
+        }
+        out.extend_from_slice(&self.images);
+        for word in [LABELS_MAGIC, n] {
+            out.extend_from_slice(&word.to_be_bytes());
+        }
+        out.extend_from_slice(&self.labels);
+        out
     }
 
     /// Mean pixel value in [0, 1] over the whole set ("mean ink").

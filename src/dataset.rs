@@ -57,6 +57,28 @@ impl Dataset {
         }
     }
 
+    /// MNIST's training digits (the bundle `pkg-scripts/data` writes), classes "0"–"9".
+    pub fn mnist(data: Mnist) -> Self {
+        let digits = (0..10).map(|d: u8| d.to_string()).collect();
+        Self::counted(data, digits, Report::default(), true)
+    }
+
+    /// Own data from its bundle's images and labels and its class names (the page keeps own
+    /// data as a bundle): each label must name a class (all 0 when there are none).
+    pub fn own(data: Mnist, classes: Vec<String>) -> Result<Self> {
+        if classes.len() > MAX_CLASSES {
+            return Err(Error::Images(too_many(classes.len(), "class names")));
+        }
+        let limit = classes.len().max(1);
+        if let Some(&bad) = data.labels().iter().find(|&&l| l as usize >= limit) {
+            return Err(Error::Images(format!(
+                "label {bad}, but there are {} classes",
+                classes.len()
+            )));
+        }
+        Ok(Self::counted(data, classes, Report::default(), false))
+    }
+
     /// Whether a conditional net can train on it (it has 1–10 classes).
     pub fn has_classes(&self) -> bool {
         !self.classes.is_empty()
@@ -98,7 +120,7 @@ impl Dataset {
 }
 
 /// `e`'s words, for a message that names where it happened.
-fn words(e: Error) -> String {
+pub(crate) fn words(e: Error) -> String {
     match e {
         Error::Images(m) => m,
         other => other.to_string(),
@@ -213,26 +235,89 @@ pub fn from_images(
     names: &[String],
 ) -> Result<Dataset> {
     check_count(images.len())?;
-    let mut report = Report::default();
-    let (classes, class_of) = if classes.len() > MAX_CLASSES {
-        report.unlabelled_because = Some(too_many(classes.len(), "classes"));
-        (Vec::new(), vec![0; images.len()])
-    } else {
-        (classes, class_of.to_vec())
-    };
-    let mut pixels = Vec::with_capacity(images.len() * IMAGE_PIXELS);
+    let mut set = ImageSet::new(classes);
     for (i, image) in images.iter().enumerate() {
-        let done = normalise(image).map_err(|e| {
-            let name = names
-                .get(i)
-                .map_or_else(|| format!("image {i}"), String::clone);
-            Error::Images(format!("{name}: {}", words(e)))
-        })?;
-        report.inverted += usize::from(done.polarity == Polarity::DarkOnLight);
-        pixels.extend_from_slice(&done.pixels);
+        let name = names
+            .get(i)
+            .map_or_else(|| format!("image {i}"), String::clone);
+        set.add(image, class_of.get(i).copied().unwrap_or(0), &name)?;
     }
-    let labels = class_of.iter().map(|&c| c as u8).collect();
-    finish(pixels, labels, classes, report)
+    set.finish()
+}
+
+/// Own images made into a data set one at a time, keeping only their 28×28 forms: the page
+/// hands over each image as the browser decodes it, so that thousands of large photos never
+/// sit in memory together.
+#[derive(Debug, Default)]
+pub struct ImageSet {
+    classes: Vec<String>,
+    /// Whether the classes are used (at most [`MAX_CLASSES`]; else all images go in as one).
+    labelled: bool,
+    pixels: Vec<u8>,
+    labels: Vec<u8>,
+    report: Report,
+}
+
+impl ImageSet {
+    /// An empty set of images in `classes` (sorted names; empty: the images have none).
+    pub fn new(classes: Vec<String>) -> Self {
+        let mut report = Report::default();
+        if classes.len() > MAX_CLASSES {
+            report.unlabelled_because = Some(too_many(classes.len(), "classes"));
+        }
+        Self {
+            labelled: classes.len() <= MAX_CLASSES,
+            classes,
+            report,
+            ..Self::default()
+        }
+    }
+
+    /// Images added so far.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether none was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Normalises `image` (its class: an index into the classes, ignored when there are none)
+    /// and adds it; one without ink, a class out of range or one image too many is refused,
+    /// named by `name`, and the set is as it was.
+    pub fn add(&mut self, image: &Grey, class: usize, name: &str) -> Result<()> {
+        if self.len() >= MAX_IMAGES {
+            check_count(self.len() + 1)?;
+        }
+        if !self.classes.is_empty() && class >= self.classes.len() {
+            return Err(Error::Images(format!(
+                "{name}: class {class}, but there are {} classes",
+                self.classes.len()
+            )));
+        }
+        let done = normalise(image).map_err(|e| Error::Images(format!("{name}: {}", words(e))))?;
+        self.report.inverted += usize::from(done.polarity == Polarity::DarkOnLight);
+        self.pixels.extend_from_slice(&done.pixels);
+        self.labels
+            .push(if self.labelled && !self.classes.is_empty() {
+                class as u8
+            } else {
+                0
+            });
+        Ok(())
+    }
+
+    /// The data set, once there are enough images.
+    pub fn finish(self) -> Result<Dataset> {
+        check_count(self.len())?;
+        let classes = if self.labelled {
+            self.classes
+        } else {
+            Vec::new()
+        };
+        finish(self.pixels, self.labels, classes, self.report)
+    }
 }
 
 /// Why `n` classes are not used as classes.
@@ -313,10 +398,7 @@ mod native {
         }
         // MNIST's bundle (pkg-scripts/data): the labels IDX follows the images in one file.
         let bundle_error = match Mnist::from_bundle(&bytes) {
-            Ok(mnist) => {
-                let digits = (0..10).map(|d: u8| d.to_string()).collect();
-                return Ok(Dataset::counted(mnist, digits, Report::default(), true));
-            }
+            Ok(mnist) => return Ok(Dataset::mnist(mnist)),
             Err(e) => e,
         };
         // An images file alone, without classes; a broken one is reported as what its name

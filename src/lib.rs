@@ -14,7 +14,8 @@
 //! - [`latent`]: seeded latent vectors and conversion of generated pixels to bytes.
 //! - [`backend`]: which burn device runs the work; [`speed`]: how fast it trains there.
 //! - [`judge`], [`quality`]: a digit classifier and the scores it gives generated digits;
-//!   [`nearest`]: the training digits nearest a digit, and how much a generator copies.
+//!   [`nearest`]: the training digits nearest a digit, and how much a generator copies;
+//!   [`likeness`]: what can be measured on own data, which the judge does not know.
 
 pub mod adam;
 pub mod backend;
@@ -25,6 +26,7 @@ pub mod ema;
 pub mod error;
 pub mod judge;
 pub mod latent;
+pub mod likeness;
 pub mod model;
 pub mod nearest;
 pub mod normalise;

@@ -8,10 +8,12 @@
 use crate::adam::Adam;
 use crate::backend::Backend;
 use crate::data::Mnist;
+use crate::dataset::Dataset;
 use crate::defaults;
 use crate::error::{Error, Result};
 use crate::judge::{self, Judge};
 use crate::latent;
+use crate::likeness::{DataLikeness, FEATURE_SPACE, LIKENESS_N, Likeness};
 use crate::model::{Generator, Preset};
 use crate::params;
 use crate::quality::{Reference, SCORE_SEED, Score};
@@ -53,6 +55,22 @@ pub struct Scored {
     pub score: Score,
 }
 
+/// What [`Session::likeness`] measures: the shown generator's images and the data's own.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LikenessScored {
+    /// Step of the generator that was measured.
+    pub step: u64,
+    /// Which generator was measured.
+    pub view: View,
+    /// Its images.
+    pub samples: Likeness,
+    /// The data's own images, measured the same way: the baseline.
+    pub data: Likeness,
+    /// The space the Fréchet distance and class match are measured in, in words.
+    pub feature_space: &'static str,
+}
+
 /// Digits and D's probability that each is real (a pack's digits share theirs).
 #[derive(Debug, Clone)]
 pub struct Judged {
@@ -83,7 +101,9 @@ pub struct Session {
     /// The plain (non-autodiff) device: where loaded weights and the judge live.
     device: Device,
     trainer: Trainer,
-    data: Option<Mnist>,
+    data: Option<Dataset>,
+    /// For own data (not MNIST): what [`Session::likeness`] measures against.
+    likeness: Option<DataLikeness>,
     judge: Option<(Judge, Reference)>,
     /// The trainer at a step whose losses were read back finite: what [`Session::restore`]
     /// goes back to after a divergence. Taken every [`defaults::SNAPSHOT_EVERY`] steps.
@@ -114,6 +134,7 @@ impl Session {
             device: device.clone(),
             trainer,
             data: None,
+            likeness: None,
             judge: None,
             last_good: None,
             diverged: None,
@@ -148,9 +169,37 @@ impl Session {
         Ok(())
     }
 
-    /// Gives the training digits.
+    /// Gives MNIST's training digits.
     pub fn set_data(&mut self, data: Mnist) {
+        self.data = Some(Dataset::mnist(data));
+        self.likeness = None;
+    }
+
+    /// Gives training data: MNIST's digits or own images. For own images the measures the
+    /// digit judge cannot give are prepared ([`Session::likeness`]).
+    pub fn set_dataset(&mut self, data: Dataset) -> Result<()> {
+        self.likeness = if data.mnist {
+            None
+        } else {
+            Some(DataLikeness::new(&data.data, data.classes.len())?)
+        };
         self.data = Some(data);
+        Ok(())
+    }
+
+    /// The training data with its class names, once given.
+    pub fn dataset(&self) -> Option<&Dataset> {
+        self.data.as_ref()
+    }
+
+    /// Classes the grid, D's view and the meter ask a conditional net for: those of its data
+    /// (3 for three classes of own images), else all it has; 0 for an unconditional net.
+    pub fn drawn_classes(&self) -> usize {
+        let classes = self.trainer.gan.classes;
+        match &self.data {
+            Some(d) if classes > 0 && d.has_classes() => d.classes.len().min(classes),
+            _ => classes,
+        }
     }
 
     /// Whether training digits have been given.
@@ -180,6 +229,14 @@ impl Session {
             .data
             .as_ref()
             .ok_or_else(|| Error::State("no training data: give the MNIST digits first".into()))?;
+        if self.trainer.gan.classes > 0 && !data.has_classes() {
+            return Err(Error::Config(format!(
+                "a conditional net is told each image's class, and this data has none ({}): \
+                 train an unconditional preset (tiny, standard, conv) on it",
+                data.describe()
+            )));
+        }
+        let data = &data.data;
         let first = self.trainer.step() + 1;
         // This state becomes the last good one once the chunk it starts reads back finite.
         let due = self
@@ -272,8 +329,7 @@ impl Session {
     /// The page's grid (its z, and for a conditional net each cell's label: rows of 0–9, or
     /// every cell `digit`); see [`latent::Grid`].
     pub fn grid(&self, digit: Option<u8>) -> Result<latent::Grid> {
-        let gan = &self.trainer.gan;
-        latent::Grid::new(gan.latent, gan.classes, digit)
+        latent::Grid::new(self.trainer.gan.latent, self.drawn_classes(), digit)
     }
 
     /// Digits for latent vectors `z` (`n × latent` values) with, for a conditional net, the
@@ -304,7 +360,7 @@ impl Session {
         let data = self.data()?;
         let n = defaults::DVIEW_N;
         let (real_pixels, real_labels) = data.gather(&data.pick(n, defaults::DVIEW_SEED));
-        let fake_labels = latent::labels_in_turn(n, gan.classes);
+        let fake_labels = latent::labels_in_turn(n, self.drawn_classes());
         let z = latent::normal_latents(n, gan.latent, defaults::DVIEW_SEED);
         let fake_pixels = self.generate_labelled(&z, &fake_labels).await?;
         let conditional = gan.classes > 0;
@@ -366,7 +422,31 @@ impl Session {
     pub fn data(&self) -> Result<&Mnist> {
         self.data
             .as_ref()
+            .map(|d| &d.data)
             .ok_or_else(|| Error::State("no training digits loaded".into()))
+    }
+
+    /// What can be said of the shown generator's images on own data, which the digit judge
+    /// cannot score ([`crate::likeness`]): [`LIKENESS_N`] of them, always from the same latent
+    /// vectors (a conditional net's asking for its data's classes in turn), beside the data's
+    /// own images.
+    pub async fn likeness(&self) -> Result<LikenessScored> {
+        let reference = self.likeness.as_ref().ok_or_else(|| {
+            Error::State("no own data: MNIST's digits are scored by the judge".into())
+        })?;
+        let gan = &self.trainer.gan;
+        let n = LIKENESS_N;
+        let labels = latent::labels_in_turn(n, self.drawn_classes());
+        let z = latent::normal_latents(n, gan.latent, SCORE_SEED);
+        let images = self.generate_labelled(&z, &labels).await?;
+        let conditional = gan.classes > 0;
+        Ok(LikenessScored {
+            step: self.trainer.step(),
+            view: self.view(),
+            samples: reference.measure(&images, conditional.then_some(&labels[..])),
+            data: reference.baseline.clone(),
+            feature_space: FEATURE_SPACE,
+        })
     }
 
     /// Loads the digit judge (`judge.ganvas`) that [`Session::score`] uses, and returns what

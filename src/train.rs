@@ -390,7 +390,7 @@ impl Trainer {
 
         // Discriminator: real and fake digits in one forward pass.
         let (real, real_labels) = data.random_batch(batch, &mut rng, &self.device);
-        let (z, fake_labels) = self.latents(&mut rng, batch);
+        let (z, fake_labels) = self.latents(&mut rng, batch, data.classes());
         let fake = self.generator.forward(z).detach();
         let labels = self.labels([real_labels, fake_labels].concat());
         let logits = self
@@ -411,7 +411,7 @@ impl Trainer {
         );
 
         // Generator: fresh latents, non-saturating loss -log D(G(z)).
-        let (z, fake_labels) = self.latents(&mut rng, batch);
+        let (z, fake_labels) = self.latents(&mut rng, batch, data.classes());
         // D is frozen here: gradients flow through it to G, but its weights' own are skipped.
         let frozen = self.discriminator.clone().no_grad();
         let g_loss = bce_with_logits(
@@ -450,15 +450,18 @@ impl Trainer {
     }
 
     /// `n` generator inputs and the labels they ask for: z from `rng`, and for a conditional
-    /// net a label drawn uniformly for each (one-hot beside z). An unconditional net draws no
-    /// labels, so its batches are what they were before conditioning existed.
-    fn latents(&self, rng: &mut StdRng, n: usize) -> (Tensor<2>, Vec<u8>) {
+    /// net a label drawn uniformly for each (one-hot beside z) among the `drawn` classes the
+    /// data has (all 10 for MNIST; fewer for own images, whose missing classes D would
+    /// otherwise learn to call fake). An unconditional net draws no labels, so its batches are
+    /// what they were before conditioning existed.
+    fn latents(&self, rng: &mut StdRng, n: usize, drawn: usize) -> (Tensor<2>, Vec<u8>) {
         let (latent, classes) = (self.gan.latent, self.gan.classes);
         let z = normal_vec(rng, n * latent);
         if classes == 0 {
             return (latents_from(&z, latent, &self.device), Vec::new());
         }
-        let labels: Vec<u8> = (0..n).map(|_| rng.random_range(0..classes) as u8).collect();
+        let drawn = drawn.clamp(1, classes);
+        let labels: Vec<u8> = (0..n).map(|_| rng.random_range(0..drawn) as u8).collect();
         let input = with_labels(&z, &labels, latent, classes);
         (latents_from(&input, latent + classes, &self.device), labels)
     }

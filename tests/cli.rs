@@ -752,6 +752,37 @@ fn train_data_takes_a_folder_of_own_images_with_its_classes() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read(&drawn).unwrap().len(), 5 * 784);
+    // `eval --data` on the same images: no digit score, the page's measures beside the data's.
+    let json = tmp("own-eval.json");
+    let o = ganvas(&[
+        "eval",
+        "--weights",
+        &weights,
+        "--data",
+        &data,
+        "--json",
+        &json,
+    ]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        said.contains("no classifier of these images exists")
+            && said.contains("7×7 average-pooled pixels")
+            && said.contains("nearest its class's mean")
+            && !said.to_lowercase().contains("digit score"),
+        "{said}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    for who in ["samples", "dataOwn"] {
+        let m = &report[who];
+        assert_eq!(m["n"], 500, "{report}");
+        for key in ["frechet", "ink", "nearest", "classMatch"] {
+            assert!(
+                m[key].as_f64().is_some_and(f64::is_finite),
+                "{who}.{key}: {report}"
+            );
+        }
+    }
 
     let flat = common::tempdir("cli-flat");
     for (i, (_, px)) in common::shapes(6, 32, 10).iter().enumerate() {

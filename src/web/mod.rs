@@ -7,6 +7,7 @@ mod types;
 
 use crate::backend::Choice;
 use crate::data::Mnist;
+use crate::dataset::{self, Dataset, ImageSet};
 use crate::defaults::{self, PageDefaults};
 use crate::error::Error;
 use crate::latent::Point;
@@ -16,7 +17,7 @@ use crate::session::Session;
 use crate::train::{Overrides, Recipe};
 use crate::weights;
 use types::{BackendInfo, Chunk, Digits, JsScored, JudgeReference, Memory, Options, Run, Settings};
-use types::{grid_to_js, js_err, to_js};
+use types::{grid_to_js, js_err, object, to_js};
 use wasm_bindgen::prelude::*;
 
 type JsResult<T> = Result<T, JsValue>;
@@ -217,6 +218,38 @@ impl Ganvas {
         let n = data.len();
         self.session.set_data(data);
         Ok(n)
+    }
+
+    /// Gives own training data: an `OwnData`'s bundle and class names (from `Images` or
+    /// `Ganvas.readIdx`). Returns how many images. Bad data is refused and nothing changes.
+    #[wasm_bindgen(js_name = setOwnData)]
+    pub fn set_own_data(&mut self, bundle: &[u8], classes: Vec<String>) -> JsResult<usize> {
+        let data =
+            Dataset::own(Mnist::from_bundle(bundle).map_err(js_err)?, classes).map_err(js_err)?;
+        let n = data.data.len();
+        self.session.set_dataset(data).map_err(js_err)?;
+        Ok(n)
+    }
+
+    /// Classes the grid asks a conditional net for: its data's (fewer than 10 for own images
+    /// with fewer classes), else all it has; 0 for an unconditional net.
+    #[wasm_bindgen(js_name = drawnClasses)]
+    pub fn drawn_classes(&self) -> usize {
+        self.session.drawn_classes()
+    }
+
+    /// Reads MNIST-format IDX files (uncompressed bytes): images, and labels when given. Sizes
+    /// other than 28×28 are fitted as MNIST was; colour channels are refused with the reason.
+    #[wasm_bindgen(js_name = readIdx, unchecked_return_type = "OwnData")]
+    pub fn read_idx(images: &[u8], labels: Option<Vec<u8>>) -> JsResult<JsValue> {
+        own_data(&dataset::from_idx(images, labels.as_deref()).map_err(js_err)?)
+    }
+
+    /// What can be said of the shown generator's images on own data, beside the data's own
+    /// images: the digit judge knows only MNIST.
+    #[wasm_bindgen(unchecked_return_type = "LikenessScored")]
+    pub async fn likeness(&self) -> JsResult<JsValue> {
+        to_js(&self.session.likeness().await.map_err(js_err)?)
     }
 
     /// Whether training data has been given.
@@ -481,4 +514,72 @@ fn apply_each(session: &mut Session, settings: &Overrides) -> Vec<String> {
         }
     }
     refused
+}
+
+/// Own images, made training data one at a time as the browser decodes them: only their
+/// 28×28 forms are kept.
+#[wasm_bindgen]
+pub struct Images {
+    set: ImageSet,
+}
+
+#[wasm_bindgen]
+impl Images {
+    /// An empty set of images in `classes` (sorted names; none: the images have no classes).
+    #[wasm_bindgen(constructor)]
+    pub fn new(classes: Vec<String>) -> Images {
+        Images {
+            set: ImageSet::new(classes),
+        }
+    }
+
+    /// Adds a decoded image (`width × height` RGBA bytes, as a canvas gives them) of class
+    /// `class` (an index into the classes); `name` names it in a refusal. The crate makes it
+    /// 28×28 as MNIST was made.
+    pub fn add(
+        &mut self,
+        name: &str,
+        width: usize,
+        height: usize,
+        rgba: &[u8],
+        class: usize,
+    ) -> JsResult<()> {
+        let grey = crate::normalise::Grey::from_rgba(width, height, rgba)
+            .map_err(|e| js_err(Error::Images(format!("{name}: {}", dataset::words(e)))))?;
+        self.set.add(&grey, class, name).map_err(js_err)
+    }
+
+    /// Images added so far.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.set.len()
+    }
+
+    /// The training data (too few images are refused with the reason).
+    #[wasm_bindgen(unchecked_return_type = "OwnData")]
+    pub fn finish(self) -> JsResult<JsValue> {
+        own_data(&self.set.finish().map_err(js_err)?)
+    }
+}
+
+/// A data set as the `OwnData` object `ganvas.d.ts` declares.
+fn own_data(d: &Dataset) -> JsResult<JsValue> {
+    let classes = js_sys::Array::new();
+    for c in &d.classes {
+        classes.push(&c.into());
+    }
+    let per_class = js_sys::Array::new();
+    for &k in &d.report.per_class {
+        per_class.push(&(k as f64).into());
+    }
+    object(&[
+        (
+            "bundle",
+            js_sys::Uint8Array::from(&d.data.to_bundle()[..]).into(),
+        ),
+        ("classes", classes.into()),
+        ("perClass", per_class.into()),
+        ("count", (d.data.len() as f64).into()),
+        ("description", d.describe().into()),
+    ])
 }

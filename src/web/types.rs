@@ -74,6 +74,13 @@ export interface Settings extends TrainSettings { view: View; }
 /** MNIST training digits: their indices, labels 0–9 and pixels (784 bytes each), and for
  * `nearest` their distance to the query (Euclidean, pixels in [0, 1]). */
 export interface Digits { indices: Uint32Array; labels: Uint8Array; pixels: Uint8Array; distances: Float32Array | null; }
+/** Own training data, read and made MNIST's shape: `bundle` (images IDX then labels IDX, for
+ * `setOwnData`, for storing and for download), the class names (empty: none), the count of
+ * each class, and one line saying it all. */
+export interface OwnData { bundle: Uint8Array; classes: string[]; perClass: number[]; count: number; description: string; }
+/** What can be measured on own data without a classifier of it (`likeness`). */
+export interface Likeness { n: number; frechet: number; ink: number; nearest: number; classMatch: number | null; }
+export interface LikenessScored { step: number; view: View; samples: Likeness; data: Likeness; featureSpace: string; }
 export interface Memory { wasmBytes: number; deviceBytesInUse: number | null; deviceBytesReserved: number | null; }
 export interface RecipeInfo { name: string; description: string; batchSize: number; lrG: number; lrD: number; }
 /** Every default the page starts from (src/defaults.rs). */
@@ -339,7 +346,7 @@ impl Digits {
 }
 
 /// A typed-array-valued object: `Reflect::set` of each entry.
-fn object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
+pub fn object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
     let object = js_sys::Object::new();
     for (key, value) in entries {
         Reflect::set(&object, &(*key).into(), value)?;

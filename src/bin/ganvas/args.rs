@@ -191,7 +191,9 @@ pub struct EvalArgs {
     /// The judge (written by `ganvas train-judge`).
     #[arg(long, default_value = defaults::JUDGE)]
     pub judge: PathBuf,
-    /// Folder holding mnist-train.gz and mnist-test.gz (written by pkg-scripts/data).
+    /// Folder holding mnist-train.gz and mnist-test.gz (written by pkg-scripts/data); or own
+    /// images as `train --data` takes them, measured without the digit judge (which knows
+    /// only MNIST) beside the data's own images.
     #[arg(long, default_value = defaults::DATA_DIR)]
     pub data: PathBuf,
     /// Also write the report as JSON here.

@@ -5,6 +5,7 @@
 
 mod args;
 mod judge;
+mod likeness;
 mod sample;
 mod train;
 
@@ -28,7 +29,9 @@ fn main() {
         Command::Sample(args) => sample::sample(args),
         Command::Export(args) => sample::export(args),
         Command::TrainJudge(args) => judge::train_judge(args),
-        Command::Eval(args) => judge::eval(args),
+        // MNIST's folder (pkg-scripts/data) is scored by the judge; own images cannot be.
+        Command::Eval(args) if args.data.join("mnist-train.gz").is_file() => judge::eval(args),
+        Command::Eval(args) => likeness::eval(args),
     });
     if let Err(e) = result {
         eprintln!("ganvas: {e}");

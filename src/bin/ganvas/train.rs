@@ -60,7 +60,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
         backend.name(),
         session.trainer().config.batch_size
     );
-    session.set_data(data.data);
+    session.set_dataset(data)?;
     std::fs::create_dir_all(&args.out)?;
     let out = Outputs::new(&args.out, name);
     let mut meter = match &args.judge {
