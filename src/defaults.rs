@@ -94,6 +94,10 @@ pub const MAX_IMAGES: usize = 100_000;
 pub const MAX_DATA_BYTES: u64 = 200 << 20;
 /// Classes a conditional net draws on request: a data set with more trains unconditionally.
 pub const MAX_CLASSES: usize = crate::quality::CLASSES;
+/// The page shrinks a larger decoded image to this side before the crate normalises it: the
+/// ink ends 20×20, so 14 source pixels per final one lose nothing, and a folder of photos
+/// does not cost their full size in memory.
+pub const DECODE_SIDE: usize = 280;
 
 /// Moving-average decay when training goes on from loaded weights: samples come from an
 /// average that starts at them and moves slowly (see `Trainer::set_generator`).
@@ -136,6 +140,16 @@ pub struct PageDefaults {
     pub nearest_k: usize,
     /// See [`TYPICAL_NEAREST`].
     pub typical_nearest: f64,
+    /// See [`MIN_IMAGES`].
+    pub min_images: usize,
+    /// See [`MAX_IMAGES`].
+    pub max_images: usize,
+    /// See [`MAX_DATA_BYTES`].
+    pub max_data_bytes: u64,
+    /// See [`MAX_CLASSES`].
+    pub max_classes: usize,
+    /// See [`DECODE_SIDE`].
+    pub decode_side: usize,
 }
 
 /// A recipe as the page lists it.
@@ -184,6 +198,11 @@ impl PageDefaults {
             timelapse_frames: TIMELAPSE_FRAMES,
             nearest_k: NEAREST_K,
             typical_nearest: TYPICAL_NEAREST,
+            min_images: MIN_IMAGES,
+            max_images: MAX_IMAGES,
+            max_data_bytes: MAX_DATA_BYTES,
+            max_classes: MAX_CLASSES,
+            decode_side: DECODE_SIDE,
         }
     }
 }

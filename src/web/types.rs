@@ -92,6 +92,10 @@ export interface Defaults {
   timelapseEvery: number; timelapseFrames: number;
   /** Training digits shown nearest an explored digit, and the distance a real unseen digit typically has. */
   nearestK: number; typicalNearest: number;
+  /** Own data: images at least and at most, bytes of files at most (checked before decoding),
+   * classes a conditional net draws, and the side a larger image is shrunk to before the crate
+   * normalises it. */
+  minImages: number; maxImages: number; maxDataBytes: number; maxClasses: number; decodeSide: number;
 }
 /** What went wrong, in one word: switch on it, never on the message. */
 export type ErrorKind = "data" | "weights" | "config" | "diverged" | "device" | "state" | "io";
