@@ -42,8 +42,19 @@ export class QualityMeter {
     this.cost = null; // share of training time the last score took
   }
 
-  /** A new model: its scores start afresh. */
-  reset() { this.scores = []; this.cost = null; this.draw(); }
+  /** A new model, or new data (`own`: the visitor's images): its scores start afresh. */
+  reset(own = false) {
+    this.scores = []; this.cost = null;
+    if (own) this.$('.quality-text').textContent = 'Measuring the images against yours…';
+    this.label(own);
+    this.draw();
+  }
+
+  /** The charts' names for a reader, for MNIST's judge or for own data. */
+  label(own) {
+    this.$('.score-chart').setAttribute('aria-label', own ? 'Share of images drawn as asked (or distance to the nearest training image) over training steps' : 'Digit score over training steps');
+    this.$('.frechet-chart').setAttribute('aria-label', own ? 'Fréchet distance in 7×7 average-pooled pixels over training steps' : 'Fréchet distance over training steps');
+  }
 
   judge(reference) { this.reference = reference; this.draw(); }
 
@@ -60,7 +71,10 @@ export class QualityMeter {
   /** Digit score and Fréchet distance over steps, and the class histogram (no empty charts before the first score). */
   draw() {
     this.$('.quality').toggleAttribute('data-empty', this.scores.length === 0);
-    const ref = this.reference, last = this.scores[this.scores.length - 1];
+    const last = this.scores[this.scores.length - 1];
+    this.$('.histogram').hidden = !!last?.samples;
+    if (last?.samples) return this.drawLikeness(last);
+    const ref = this.reference;
     const base = ref && last ? ref.baselines.find((b) => b.n >= last.n) ?? ref.baselines[ref.baselines.length - 1] : null;
     if (ref && last) {
       const cost = this.cost != null ? ` Scoring takes ${(this.cost * 100).toFixed(1)}% of training time.` : '';
@@ -76,5 +90,26 @@ export class QualityMeter {
     drawQuality(this.$('.frechet-chart'), this.scores.map((s) => ({ step: s.step, value: s.frechet })),
       { label: 'Fréchet distance', color: '#f3a712', ref: base?.frechet, refLabel: 'real digits', log: true });
     drawHistogram(this.$('.histogram'), last?.classShares, ref?.testClassShares);
+  }
+
+  /**
+   * Own data: the digit judge knows only MNIST, so the meter says what the crate measures
+   * without a classifier (`likeness`), each beside the data's own images, and names it.
+   */
+  drawLikeness(last) {
+    const { samples: s, data: d, featureSpace } = last;
+    const of = last.view === 'average' ? 'the average of G' : 'live G';
+    const cost = this.cost != null ? ` Measuring takes ${(this.cost * 100).toFixed(1)}% of training time.` : '';
+    const match = s.classMatch != null ? `, drawn as asked ${(s.classMatch * 100).toFixed(0)}% (your images ${(d.classMatch * 100).toFixed(0)}%: nearest their class's mean)` : '';
+    this.$('.quality-text').textContent = `Step ${last.step.toLocaleString('en')}, ${s.n} images of ${of} measured against your images (no classifier of them exists; the digit judge knows only MNIST): ` +
+      `Fréchet distance in ${featureSpace} ${s.frechet.toFixed(3)} (your images' own ${d.frechet.toFixed(3)}), ink ${(s.ink * 100).toFixed(1)}% (yours ${(d.ink * 100).toFixed(1)}%), ` +
+      `nearest training image ${s.nearest.toFixed(2)} (yours, to another: ${d.nearest.toFixed(2)})${match}.${cost}`;
+    const series = (key) => this.scores.filter((x) => x.samples).map((x) => ({ step: x.step, value: x.samples[key] }));
+    if (s.classMatch != null) {
+      drawQuality(this.$('.score-chart'), series('classMatch'), { label: 'Drawn as asked', color: '#29a8ab', ref: d.classMatch, refLabel: 'your images', max: 1 });
+    } else {
+      drawQuality(this.$('.score-chart'), series('nearest'), { label: 'Nearest training image', color: '#29a8ab', ref: d.nearest, refLabel: 'your images', log: true });
+    }
+    drawQuality(this.$('.frechet-chart'), series('frechet'), { label: 'Fréchet (7×7 pixels)', color: '#f3a712', ref: d.frechet, refLabel: 'your images', log: true });
   }
 }

@@ -63,6 +63,7 @@ export function wireControls(el, $) {
  */
 function copyLink(linked, $, say) {
   if (!linked) return;
+  if (linked.refused) { $('.link').hidden = true; return say(linked.refused); }
   const field = $('.link');
   field.value = linked.link;
   field.hidden = false;

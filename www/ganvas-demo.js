@@ -15,6 +15,7 @@ import { DView } from './dview.js';
 import { ExploreView } from './explore.js';
 import { GridView } from './grid.js';
 import { NearestView } from './nearest.js';
+import { OwnData } from './own-data.js';
 import { Panel } from './panel.js';
 import { DigitPicker } from './picker.js';
 import { Recovery } from './recovery.js';
@@ -84,6 +85,9 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       drawn: (pixels, model, grid) => { if (grid.digit == null) this.timeline.capture(model.step, pixels, grid.cols); },
     });
     this.dview = new DView($, { request: () => call('dview'), shown: (detail) => announce('dview', detail), failed: (e) => quiet(e) || this.dview.unavailable(e.message) });
+    this.data = new OwnData($, {
+      call, used: (m) => this.dataChanged(m), say: (text) => this.status.message(text), fail: report('data'),
+    });
     this.picker = new DigitPicker($, { pick: (digit) => { this.digit = digit; }, grid: (digit) => call('grid', { digit }), failed: report('grid') });
     this.device = new DeviceChoice({
       model: () => this.model, choose: () => call('chooseDevice'), failed: report('chooseDevice'),
@@ -135,6 +139,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       scoreCost: this.meter.cost, lastCheckpoint: this.runs.last, recoveryStep: this.recovery.step,
       pendingRequests: this.rpc.pendingCount, digit: this.picker.digit, resumeOffered: this.runs.offered,
       gridLabels: m?.grid.labels ? Object.freeze(Array.from(m.grid.labels)) : null,
+      data: m?.own ? Object.freeze({ classes: Object.freeze([...m.own.classes]), description: m.own.description }) : null,
     });
   }
 
@@ -190,7 +195,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     const init = {
       backend, preset: preset ?? undefined, seed, weights, credentials: this.weightsCredentials(), checkpoint,
       base: this.baseUrl(), scoreEvery: this.scoreEvery, checkpointEvery: this.checkpointEvery,
-      recipe: this.recipe ?? undefined, settings: this.settingsAttrs(),
+      recipe: this.recipe ?? undefined, settings: this.settingsAttrs(), own: this.data.current,
     };
     void this.timelapseEvery; // read here: a malformed one is said with the opening line
     this.rpc.call('init', init).then((model) => {
@@ -227,7 +232,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     // The crate's defaults (Ganvas.defaults()) unless the attribute says otherwise.
     this.timeline.setBase(this.timelapseEvery ?? m.defaults.timelapseEvery, m.defaults.timelapseFrames);
     this.timeline.begin(m.resumed ? resuming?.timelapse : null, m.step);
-    this.meter.reset();
+    this.meter.reset(!!m.own);
     this.explore.setGrid(m.grid, m.latent);
     this.dview.reset(m.pack ?? 1);
     this.grid.stale(false);
@@ -260,6 +265,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
       case 'stats': return this.onStats(msg);
       case 'judge': return this.meter.judge(msg.reference);
       case 'score': this.meter.add(msg.score, msg.cost); return void this.dispatchEvent(new CustomEvent('score', { detail: { ...msg.score, ms: msg.ms } }));
+      case 'likeness': this.meter.add(msg.likeness, msg.cost); return void this.dispatchEvent(new CustomEvent('score', { detail: { ...msg.likeness, ms: msg.ms } }));
       case 'quality-error': return this.meter.unavailable(msg.message);
       case 'checkpoint': this.recovery.kept(msg); return void this.runs.keep(msg);
       case 'diverged': return this.rescue.diverged(msg);
@@ -303,7 +309,9 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   trainFromScratch() {
     this.pause();
     this.forgetRun();
-    const preset = this.presetPicked ? this.$('.preset').value : this.model?.defaults.scratchPreset;
+    let preset = this.presetPicked ? this.$('.preset').value : this.model?.defaults.scratchPreset;
+    // Own images without classes: a conditional net cannot be told them; the smallest other one.
+    if (this.model?.own && !this.model.own.classes.length && preset?.includes('conditional')) preset = 'tiny';
     this.rpc.call('reset', { preset, recipe: this.$('.recipe').value || undefined, seed: Math.floor(Math.random() * 1e9) })
       .then((m) => this.onModel(m), (e) => quiet(e) || this.fail(e, 'reset'));
     this.training.start(0); // the model trained is the fresh one, whatever step the old one is at
@@ -312,6 +320,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   /** What a link to this run holds (share.js `linkTo`); null before a model. */
   linkedRun() {
     if (!this.model) return null;
+    if (this.model.own) return { refused: 'A link cannot carry your images: it would train on MNIST instead. Download the weights to share this run.' };
     return linkTo(this.model, { seed: this.seedOrFail(), recipe: this.$('.recipe').value || null, backend: this.$('.backend-select').value }, location.href);
   }
 
@@ -336,6 +345,20 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     if (keepHistory) this.losses.reset(this.losses.history, step);
     this.showStep(step);
     this.dview.reset(this.model?.pack ?? 1);
+    this.redraw().then(() => this.score());
+  }
+
+  /**
+   * The model trains on other data (own-data.js: own images, or MNIST again): its classes, grid
+   * and meter follow; the digits on screen are the model's as before until it trains.
+   */
+  dataChanged(m) {
+    if (!this.model) return;
+    Object.assign(this.model, { classes: m.classes, grid: m.grid, own: m.own, netClasses: m.netClasses });
+    if (this.digit != null && this.digit >= m.classes) this.digit = null;
+    this.explore.setGrid(m.grid, m.latent);
+    this.meter.reset(!!m.own);
+    this.followDigit();
     this.redraw().then(() => this.score());
   }
 

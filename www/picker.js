@@ -25,7 +25,7 @@ export class DigitPicker {
   follow(m, digit, changed) {
     digit = m?.classes ? digit : null;
     this.digit = digit;
-    this.show(m?.classes ?? 0, digit);
+    this.show(m?.classes ?? 0, digit, m?.own?.classes);
     if (!m || m.grid.digit === digit) return Promise.resolve(false);
     const ready = this.grid(digit).then((grid) => {
       if (this.digit !== digit) return false; // picked again meanwhile
@@ -38,10 +38,16 @@ export class DigitPicker {
     return ready;
   }
 
-  /** Shows the buttons for a model with `classes` (hidden for 0), `digit` (or null: all) pressed. */
-  show(classes, digit) {
-    if (classes !== this.classes) {
+  /**
+   * Shows the buttons for a model with `classes` (hidden for 0), `digit` (or null: all)
+   * pressed; `names`: own data's class names (else the digits 0–9).
+   */
+  show(classes, digit, names = null) {
+    const key = `${classes}:${names?.join('/') ?? ''}`;
+    if (key !== this.key) {
+      this.key = key;
       this.classes = classes;
+      const name = (d) => names?.[d] ?? String(d);
       const button = (text, digit, title) => {
         const b = document.createElement('button');
         Object.assign(b, { type: 'button', textContent: text, title });
@@ -50,8 +56,8 @@ export class DigitPicker {
         return b;
       };
       this.box.replaceChildren(
-        ...Array.from({ length: classes }, (_, d) => button(String(d), d, `Every digit of the grid a ${d}, each from its own z`)),
-        button('all', null, 'Rows of 0 to 9, as the grid opens'),
+        ...Array.from({ length: classes }, (_, d) => button(name(d), d, `Every image of the grid a ${name(d)}, each from its own z`)),
+        button('all', null, `Rows of ${name(0)} to ${name(classes - 1)}, as the grid opens`),
       );
     }
     this.box.hidden = !classes;

@@ -16,6 +16,8 @@
 /** @typedef {import('./pkg/ganvas.js').Digits} Digits */
 /** @typedef {import('./pkg/ganvas.js').Scored} Scored */
 /** @typedef {import('./pkg/ganvas.js').Memory} Memory */
+/** @typedef {import('./pkg/ganvas.js').OwnData} OwnData */
+/** @typedef {{bundle: Uint8Array, classes: string[], description: string}} OwnChoice own data as the page hands it over */
 
 /**
  * @typedef {object} ModelInfo What `init`, `reset` and `loadCheckpoint` answer: a model to show.
@@ -23,7 +25,10 @@
  * @property {string} preset
  * @property {number} step
  * @property {number} latent values in a latent vector z
- * @property {number} classes digit classes a conditional net draws on request (0: unconditional)
+ * @property {number} classes classes a conditional net draws on request (0: unconditional): its
+ *   data's (own images may have fewer than 10)
+ * @property {number} netClasses classes the net itself takes (10 for a conditional one)
+ * @property {{classes: string[], description: string} | null} own the own data it trains on (null: MNIST)
  * @property {number} pack digits D judges together
  * @property {Grid} grid the grid's latent vectors and labels (rows of 0–9)
  * @property {Settings} settings
@@ -38,7 +43,7 @@
 
 /**
  * @typedef {object} Requests request type → [its arguments, its answer]
- * @property {[{backend: string, preset?: string, seed?: number, recipe?: string, settings?: Partial<TrainSettings>, weights?: string | null, credentials?: string, base?: string, checkpoint?: Uint8Array, scoreEvery?: number, checkpointEvery?: number}, ModelInfo]} init
+ * @property {[{backend: string, preset?: string, seed?: number, recipe?: string, settings?: Partial<TrainSettings>, weights?: string | null, credentials?: string, base?: string, checkpoint?: Uint8Array, scoreEvery?: number, checkpointEvery?: number, own?: OwnChoice | null}, ModelInfo]} init
  *   A model: a checkpoint's, else fresh weights of `seed` with `recipe` and `settings`, then
  *   `weights` (default: the preset's shipped ones; null: none). `base`: the folder of pkg/ and data/.
  * @property {[{until?: number | null}, {step: number, reason: 'paused' | 'diverged' | 'superseded'}]} train
@@ -56,6 +61,8 @@
  * @property {[{}, {step: number}]} restore back to the last good state after a divergence
  * @property {[{preset?: string, seed: number, recipe?: string}, ModelInfo]} reset fresh weights
  * @property {[{bytes: Uint8Array}, ModelInfo]} loadCheckpoint a saved run
+ * @property {[{files: {file: File, path: string}[]}, OwnData & {skipped: number}]} readData own data read from files (nothing given to the model yet)
+ * @property {[{own: OwnChoice | null}, ModelInfo]} useData trains on own data (null: MNIST's digits) from the next step
  * @property {[{bytes: Uint8Array}, {step: number}]} loadWeights generator weights of this preset
  * @property {[Partial<TrainSettings>, Settings]} settings changes settings (all or none)
  * @property {[{live: boolean}, Settings]} view which generator the grid shows and the meter scores
@@ -68,7 +75,7 @@
 
 // Events: stats {stats: Step[], msPerStep, step, hold, diverged} (each chunk), checkpoint
 // {why, bytes, step, preset, ms} (the whole training state, for the page to keep), judge
-// {reference}, score {score, ms, cost}, status {text}, diverged {step, goodStep}, device-lost
+// {reference}, score {score, ms, cost}, likeness {likeness, ms, cost} (the meter on own data), status {text}, diverged {step, goodStep}, device-lost
 // {reason, message}, crashed {during, message}, quality-error {message}, error {during, kind,
 // message} (a failure of a message sent without an id).
 
@@ -76,8 +83,8 @@
 export const REQUESTS = Object.freeze([
   'init', 'train', 'pause', 'throttle', 'until', 'step', 'grid', 'generate', 'morph', 'dview',
   'nearest', 'score', 'restore', 'reset', 'loadCheckpoint', 'loadWeights', 'settings', 'view',
-  'saveWeights', 'chooseDevice', 'memory', 'scoreEvery', 'checkpointEvery',
+  'saveWeights', 'chooseDevice', 'memory', 'scoreEvery', 'checkpointEvery', 'readData', 'useData',
 ]);
 
 /** Requests answered at once, outside the worker's queue: they act while a chunk trains. */
-export const DIRECT = Object.freeze(['train', 'pause', 'throttle', 'until']);
+export const DIRECT = Object.freeze(['train', 'pause', 'throttle', 'until', 'readData']);

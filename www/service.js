@@ -13,6 +13,7 @@
 // and the page alike.
 import { cachedBytes } from './mnist-cache.js';
 import { DIRECT, REQUESTS } from './protocol.js';
+import { readData } from './read-data.js';
 
 // Scheduling, not training: one chunk of steps per readback, adapted so that a chunk takes
 // about CHUNK_MS (frequent enough to draw smoothly, rare enough to amortise the readback).
@@ -42,6 +43,8 @@ const trapped = (e) => e instanceof WebAssembly.RuntimeError;
 const state = {
   base: new URL('./', import.meta.url),
   Ganvas: null, // the wasm API, imported by `init` from `base`'s pkg/ (glue and wasm from one build)
+  Images: null, // the same module's own-image reader
+  own: null, // own training data in use, {bundle, classes, description} (null: MNIST's digits)
   gan: null,
   created: null, // serve()'s `created(gan)`, told of every model made (the tests' switches)
   defaults: null, // Ganvas.defaults(), once the module is loaded
@@ -127,6 +130,12 @@ async function fetchBytes(url, what, options = {}) {
  */
 async function ensureData(outcome = 'training was not started') {
   if (model().hasData()) return;
+  if (state.own) return void model().setOwnData(state.own.bundle, state.own.classes);
+  await giveMnist(outcome);
+}
+
+/** MNIST's training digits, from the browser's cache when a checked copy is there. */
+async function giveMnist(outcome) {
   const loading = () => post({ event: 'status', text: 'Loading the 60,000 MNIST training digits (9.7 MB)…' });
   let gz, from;
   try { ({ bytes: gz, from } = await cachedBytes(under(DATA), { onDownload: loading })); } catch (e) {
@@ -146,11 +155,12 @@ async function ensureData(outcome = 'training was not started') {
   post({ event: 'status', text: `Loaded ${n.toLocaleString('en')} MNIST digits${from === 'cache' ? " from the browser's cache" : ''}.` });
 }
 
-/** The wasm API of one of the MODULES, loaded (once: the browser keeps a module imported). */
+/** One of the MODULES, loaded (once: the browser keeps a module imported): its `Ganvas` API and
+ * `Images` reader. */
 async function load(which) {
   const wasm = await import(under(MODULES[which]).href);
   await wasm.default();
-  return wasm.Ganvas;
+  return wasm;
 }
 
 /**
@@ -162,8 +172,8 @@ async function load(which) {
 async function intoWebgpu() {
   const old = model();
   post({ event: 'status', text: 'Loading the WebGPU module, to time training on WebGPU…' });
-  let Ganvas;
-  try { Ganvas = await load('webgpu'); } catch (e) {
+  let Ganvas, Images;
+  try { ({ Ganvas, Images } = await load('webgpu')); } catch (e) {
     return `running on the CPU: the WebGPU module (${under(MODULES.webgpu)}) could not be loaded (${e?.message ?? e})`;
   }
   const bytes = await old.checkpoint();
@@ -172,12 +182,13 @@ async function intoWebgpu() {
     g.loadCheckpoint(bytes);
     g.setLive(old.view() === 'live');
     if (state.judge) g.loadJudge(state.judge);
+    if (state.own) g.setOwnData(state.own.bundle, state.own.classes);
     state.created?.(g);
   } catch (e) {
     g.free();
     throw e;
   }
-  Object.assign(state, { Ganvas, gan: g });
+  Object.assign(state, { Ganvas, Images, gan: g });
   old.free();
   return null;
 }
@@ -186,7 +197,8 @@ async function intoWebgpu() {
 function modelInfo({ pretrained = false, resumed = false, refused = null } = {}) {
   const g = model();
   return {
-    info: g.backendInfo(), preset: g.preset(), step: g.step(), latent: g.latent(), classes: g.classes(), pack: g.pack(),
+    info: g.backendInfo(), preset: g.preset(), step: g.step(), latent: g.latent(), classes: g.drawnClasses(), pack: g.pack(),
+    own: state.own ? { classes: state.own.classes, description: state.own.description } : null, netClasses: g.classes(),
     grid: g.grid(), settings: g.settings(), defaults: state.defaults, scoreEvery: state.scoreEvery,
     checkpointEvery: state.checkpointEvery, pretrained, resumed, run: g.run(), refused,
   };
@@ -203,6 +215,7 @@ function newModel(saved = -1) {
 // no share of training time and leaves the periodic schedule as it was.
 async function score(requested = false) {
   if (state.scoreEvery === 0) return null;
+  if (state.own) return likeness(requested);
   try {
     if (!state.judge) {
       const bytes = await fetchBytes(under(JUDGE), 'the judge');
@@ -224,6 +237,18 @@ async function score(requested = false) {
     post({ event: 'quality-error', message: String(e?.message ?? e) });
     return null;
   }
+}
+
+/** The meter on own data, which the digit judge does not know: the crate's `likeness`. */
+async function likeness(requested) {
+  await ensureData('nothing was measured');
+  const t0 = performance.now();
+  const result = await model().likeness();
+  state.scoreMs = performance.now() - t0;
+  const cost = !requested && state.sinceScore.ms > 0 ? state.scoreMs / (state.sinceScore.ms + state.scoreMs) : null;
+  if (!requested) state.sinceScore = { steps: 0, ms: 0 };
+  post({ event: 'likeness', likeness: result, ms: state.scoreMs, cost });
+  return result;
 }
 
 /** Whether the meter is due: enough steps, and enough training time that scoring stays cheap. */
@@ -288,16 +313,19 @@ async function trainLoop(mine) {
 
 /** Each request type of protocol.js: `(message) → value` (or `moving(value, buffers)`). */
 const handlers = {
-  async init({ backend, preset, seed, recipe, settings, weights, credentials, base, checkpoint: bytes, scoreEvery, checkpointEvery }) {
+  async init({ backend, preset, seed, recipe, settings, weights, credentials, base, checkpoint: bytes, scoreEvery, checkpointEvery, own = null }) {
     if (state.gan || state.crashed) throw failWith('state', 'this worker already holds a model');
     state.base = new URL(base ?? './', import.meta.url);
-    const Ganvas = (state.Ganvas = await load(backend === 'webgpu' ? 'webgpu' : 'cpu'));
+    const { Ganvas, Images } = await load(backend === 'webgpu' ? 'webgpu' : 'cpu');
+    Object.assign(state, { Ganvas, Images });
     const defaults = (state.defaults = Ganvas.defaults());
     state.scoreEvery = scoreEvery ?? defaults.scoreEvery;
     state.checkpointEvery = checkpointEvery ?? defaults.checkpointEvery;
     const g = (state.gan = await Ganvas.create({ backend, preset: preset ?? defaults.preset, seed, recipe, settings }));
     state.created?.(g);
     state.onGpu = g.backendInfo().backend === 'webgpu';
+    if (own) g.setOwnData(own.bundle, own.classes); // the page's data goes on with a new model
+    state.own = own;
     if (bytes) {
       g.loadCheckpoint(bytes);
       newModel(g.step());
@@ -339,6 +367,21 @@ const handlers = {
     await ensureData();
     const ok = await trainChunk(1);
     return { step: model().step(), diverged: ok === false };
+  },
+  /** Reads own data from files (outside the queue: decoding waits on the browser, not the GAN). */
+  async readData({ files }) {
+    const data = await readData(state.Ganvas, state.Images, state.defaults, files, (text) => post({ event: 'status', text }));
+    return moving(data, [data.bundle.buffer]);
+  },
+  /** Trains on `own` data from the next step ({bundle, classes, description}; null: MNIST's). */
+  async useData({ own }) {
+    if (own) {
+      model().setOwnData(own.bundle, own.classes); // refused with the reason: nothing changes
+    } else if (state.own && model().hasData()) {
+      await giveMnist('the data stays your images');
+    }
+    state.own = own;
+    return modelInfo();
   },
   async grid({ digit = null }) { return model().grid(digit ?? undefined); },
   async generate({ z, labels }) {

@@ -1,0 +1,145 @@
+// Own data in the page (Data → Your images), on images the test makes itself, not MNIST: a
+// folder of PNG shapes (a subfolder per class, dark ink on light as people draw) is read,
+// previewed and trained on, the picker names the classes, the meter measures without the digit
+// judge, a link is refused and a reload goes back to MNIST; MNIST-format IDX.gz files load with
+// their labels; bad input is refused with the reason and the data in use stays.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { mount, open, start, state, waitReady } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const SHAPES = ['circle', 'square', 'triangle'];
+const shadow = (page, sel) => page.evaluate((s) => document.querySelector('#demo').shadowRoot.querySelector(s).textContent, sel);
+const waitSaid = (page, re) => page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#demo').shadowRoot.querySelector('.data-said').textContent), re.source, { timeout: 120_000 }).catch(async (e) => { throw new Error(`${e.message}: ${await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('.data-said').textContent)}`); });
+
+/** `per` PNGs of each shape, 40×40, drawn by the browser at random places and sizes: {class, bytes}. */
+async function pngs(page, per) {
+  const made = await page.evaluate(async ({ per, shapes }) => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const out = [];
+    for (let i = 0; i < per * shapes.length; i++) {
+      const kind = i % shapes.length, c = new OffscreenCanvas(40, 40), g = c.getContext('2d');
+      g.fillStyle = '#fff'; g.fillRect(0, 0, 40, 40);
+      g.strokeStyle = '#000'; g.lineWidth = 2 + rnd() * 2;
+      const r = 8 + rnd() * 8, x = 20 + (rnd() - 0.5) * 8, y = 20 + (rnd() - 0.5) * 8;
+      g.beginPath();
+      if (kind === 0) g.arc(x, y, r, 0, 2 * Math.PI);
+      else if (kind === 1) g.rect(x - r, y - r, 2 * r, 2 * r);
+      else { g.moveTo(x, y - r); g.lineTo(x + r, y + r); g.lineTo(x - r, y + r); g.closePath(); }
+      g.stroke();
+      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      out.push({ kind, bytes: Array.from(bytes) });
+    }
+    return out;
+  }, { per, shapes: SHAPES });
+  return made.map(({ kind, bytes }) => ({ cls: SHAPES[kind], bytes: Buffer.from(bytes) }));
+}
+
+test('a folder of images: read, previewed, trained on; the picker names its classes, the meter measures without the judge, a link is refused, a reload goes back to MNIST', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', preset: 'tiny-conditional', weights: 'none', 'score-every': '100' });
+  const dir = join(mkdtempSync(join(tmpdir(), 'ganvas-own-')), 'shapes');
+  for (const [i, { cls, bytes }] of (await pngs(page, 20)).entries()) {
+    mkdirSync(join(dir, cls), { recursive: true });
+    writeFileSync(join(dir, cls, `${i}.png`), bytes);
+  }
+  await page.locator('#demo .data-source').selectOption('own');
+  await page.locator('#demo .data-folder').setInputFiles(dir);
+  await waitSaid(page, /60 images in 3 classes \(circle 20, square 20, triangle 20\); 60 inverted/);
+  const preview = await page.evaluate(() => {
+    const c = document.querySelector('#demo').shadowRoot.querySelector('.data-preview');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) ink += d[i] > 128;
+    return { hidden: c.hidden, width: c.width, height: c.height, ink: ink / (d.length / 4) };
+  });
+  assert.deepEqual([preview.hidden, preview.width, preview.height], [false, 224, 224]);
+  assert.ok(preview.ink > 0.03 && preview.ink < 0.5, JSON.stringify(preview)); // light ink on dark, as trained on
+  let s = await state(page);
+  assert.deepEqual(s.data.classes, SHAPES);
+  assert.deepEqual(s.gridLabels.slice(0, 6), [0, 1, 2, 0, 1, 2], 'the grid asks for the 3 classes in turn');
+  const buttons = await page.evaluate(() => [...document.querySelector('#demo').shadowRoot.querySelectorAll('.picker button')].map((b) => b.textContent));
+  assert.deepEqual(buttons, [...SHAPES, 'all']);
+
+  // Train from scratch: the grid redraws, and the meter measures against the shapes.
+  const measured = page.evaluate(() => new Promise((ok, fail) => {
+    const el = document.querySelector('#demo'), seen = [];
+    el.addEventListener('error', (e) => fail(new Error(e.detail.message)));
+    el.addEventListener('score', (e) => { seen.push(e.detail); if (e.detail.step >= 400) { el.pause(); ok(seen); } });
+  }));
+  const before = await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('canvas.grid').toDataURL());
+  await page.locator('#demo .reset').click();
+  const scores = await measured;
+  const last = scores[scores.length - 1];
+  assert.ok(!('digitScore' in last) && last.samples && last.data, JSON.stringify(last));
+  assert.ok(last.samples.frechet < scores[0].samples.frechet, JSON.stringify(scores.map((x) => x.samples.frechet)));
+  assert.ok(last.samples.classMatch >= 0.6, `drawn as asked: ${last.samples.classMatch}`);
+  const text = await shadow(page, '.quality-text');
+  assert.match(text, /no classifier of them exists/);
+  assert.doesNotMatch(text, /digit score/i);
+  assert.notEqual(await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('canvas.grid').toDataURL()), before, 'the grid redrew');
+
+  // A link cannot carry the images.
+  await page.locator('#demo .copy-link').click();
+  assert.match(await shadow(page, '.message'), /A link cannot carry your images/);
+  assert.equal(await page.evaluate(() => document.querySelector('#demo').runLink()), null);
+
+  // A reload asks for the images again: the page opens on MNIST.
+  await page.reload();
+  await waitReady(page, '#demo');
+  s = await state(page);
+  assert.equal(s.data, null);
+  assert.equal(await page.locator('#demo .data-source').inputValue(), 'mnist');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+/** An IDX images file of `n` 28×28 images and its labels (light squares and rings on dark). */
+function idx(n) {
+  const images = Buffer.alloc(16 + n * 784), labels = Buffer.alloc(8 + n);
+  images.writeUInt32BE(0x803, 0); images.writeUInt32BE(n, 4); images.writeUInt32BE(28, 8); images.writeUInt32BE(28, 12);
+  labels.writeUInt32BE(0x801, 0); labels.writeUInt32BE(n, 4);
+  for (let i = 0; i < n; i++) {
+    const kind = i % 2, r = 5 + (i % 5);
+    for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
+      const dx = x - 14, dy = y - 14;
+      const on = kind === 0 ? Math.abs(Math.hypot(dx, dy) - r) < 1.2 : Math.max(Math.abs(dx), Math.abs(dy)) === r;
+      images[16 + i * 784 + y * 28 + x] = on ? 255 : 0;
+    }
+    labels[8 + i] = kind;
+  }
+  return { images, labels };
+}
+
+test('IDX.gz files load with their labels; bad input is refused with the reason and the data in use stays', async () => {
+  const page = await open(env.browser, `${env.base}/`);
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', weights: 'none', 'score-every': '0' });
+  await page.locator('#demo .data-source').selectOption('own');
+  const { images, labels } = idx(24);
+  const file = (name, buffer) => ({ name, mimeType: 'application/gzip', buffer });
+  await page.locator('#demo .data-files').setInputFiles([
+    file('shapes-images-idx3-ubyte.gz', gzipSync(images)), file('shapes-labels-idx1-ubyte.gz', gzipSync(labels)),
+  ]);
+  await waitSaid(page, /^Your images: 24 images in 2 classes \(0 12, 1 12\)/);
+  assert.deepEqual((await state(page)).data.classes, ['0', '1']);
+
+  for (const [files, reason] of [
+    [[{ name: 'a.png', mimeType: 'image/png', buffer: Buffer.from('not a png') }], /1 image: a GAN needs at least 16/],
+    [[file('x-images-idx3-ubyte.gz', gzipSync(images)), file('x-labels-idx1-ubyte.gz', gzipSync(labels.subarray(0, 20)))], /labels/],
+  ]) {
+    await page.locator('#demo .data-files').setInputFiles(files);
+    await waitSaid(page, new RegExp(`Not used: .*${reason.source}.*Your images read before stay in use`));
+    assert.deepEqual((await state(page)).data.classes, ['0', '1'], 'the data in use stays');
+  }
+  await page.close();
+});
