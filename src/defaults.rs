@@ -38,8 +38,8 @@ pub const SNAPSHOT_EVERY: u64 = 100;
 
 /// Seed of the page's grid latents: `ganvas sample --seed 20240` draws the same digits.
 pub const GRID_SEED: u64 = 20240;
-/// Rows of the page's grid; a conditional net's grid is as wide as it has classes (each row
-/// reads 0–9), an unconditional one [`GRID_COLS`] wide.
+/// Rows of the page's grid; a conditional net's grid reads its classes in turn along each row
+/// (0–9 for MNIST; see [`grid_cols`]), an unconditional one is [`GRID_COLS`] wide.
 pub const GRID_ROWS: usize = 8;
 /// Columns of an unconditional net's grid.
 pub const GRID_COLS: usize = 8;
@@ -98,14 +98,24 @@ pub const MAX_CLASSES: usize = crate::quality::CLASSES;
 /// ink ends 20×20, so 14 source pixels per final one lose nothing, and a folder of photos
 /// does not cost their full size in memory.
 pub const DECODE_SIDE: usize = 280;
+/// The page's drawing pad: each drawing goes into the training data as this many variants
+/// (itself, then small rotations, stroke widths and shifts), so that 16 drawings make a set a
+/// GAN can learn from without repeating the same 16 images.
+pub const DRAW_VARIANTS: usize = 8;
 
 /// Moving-average decay when training goes on from loaded weights: samples come from an
 /// average that starts at them and moves slowly (see `Trainer::set_generator`).
 pub const LOADED_EMA: f32 = 0.999;
 
-/// Columns of a grid of `classes`-conditional digits, or of unconditional ones.
+/// Columns of a grid of `classes`-conditional digits (the classes in turn, whole times: about
+/// [`GRID_COLS`] wide, so that own data of 3 classes is not a tall strip 3 wide), or of
+/// unconditional ones.
 pub fn grid_cols(classes: usize) -> usize {
-    if classes > 0 { classes } else { GRID_COLS }
+    match classes {
+        0 => GRID_COLS,
+        k if k >= GRID_COLS => k,
+        k => k * (GRID_COLS as f64 / k as f64).round() as usize,
+    }
 }
 
 /// The defaults the page reads, as `Ganvas.defaults()` returns them.
@@ -150,6 +160,8 @@ pub struct PageDefaults {
     pub max_classes: usize,
     /// See [`DECODE_SIDE`].
     pub decode_side: usize,
+    /// See [`DRAW_VARIANTS`].
+    pub draw_variants: usize,
 }
 
 /// A recipe as the page lists it.
@@ -203,6 +215,7 @@ impl PageDefaults {
             max_data_bytes: MAX_DATA_BYTES,
             max_classes: MAX_CLASSES,
             decode_side: DECODE_SIDE,
+            draw_variants: DRAW_VARIANTS,
         }
     }
 }

@@ -274,7 +274,7 @@ fn a_conditional_net_trained_on_three_shapes_draws_each_shape_asked_for() {
     // The grid and the meter ask for the data's 3 classes, not the net's 10.
     assert_eq!(session.drawn_classes(), 3);
     let grid = session.grid(None).unwrap();
-    assert_eq!((grid.cols, &grid.labels[..4]), (3, &[0u8, 1, 2, 0][..]));
+    assert_eq!((grid.cols, &grid.labels[..4]), (9, &[0u8, 1, 2, 0][..]));
     let before = block_on(session.likeness()).unwrap();
     const STEPS: u32 = 600;
     let stats = block_on(session.run(STEPS)).unwrap();

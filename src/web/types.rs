@@ -96,6 +96,8 @@ export interface Defaults {
    * classes a conditional net draws, and the side a larger image is shrunk to before the crate
    * normalises it. */
   minImages: number; maxImages: number; maxDataBytes: number; maxClasses: number; decodeSide: number;
+  /** The drawing pad: variants each drawing is trained as. */
+  drawVariants: number;
 }
 /** What went wrong, in one word: switch on it, never on the message. */
 export type ErrorKind = "data" | "weights" | "config" | "diverged" | "device" | "state" | "io";
