@@ -60,9 +60,9 @@
 // `backend`. On the CPU backend the same run gives the same losses bit for bit, however the
 // worker splits training into chunks; on WebGPU it is the same run, but the arithmetic may
 // differ in the last bits. A page follows such links by calling `followHash(el)` from share.js.
-import type { BackendInfo, ErrorKind, Memory, Preset, Scored, Settings, Step, View } from './pkg/ganvas.js';
+import type { BackendInfo, ErrorKind, Memory, LikenessScored, Preset, Scored, Settings, Step, View } from './pkg/ganvas.js';
 
-export type { BackendInfo, ErrorKind, Memory, Preset, Scored, Settings, Step, View };
+export type { BackendInfo, ErrorKind, Memory, LikenessScored, Preset, Scored, Settings, Step, View };
 
 /** `ready`: the backend that runs (as `Ganvas.backendInfo()` says it), the preset and the model's step. */
 export interface ReadyDetail extends BackendInfo { preset: Preset; step: number; }
@@ -70,8 +70,9 @@ export interface ReadyDetail extends BackendInfo { preset: Preset; step: number;
 /** `step`: the last step of a chunk of training steps, and the chunk's time per step in ms. */
 export interface StepDetail extends Step { msPerStep: number; }
 
-/** `score`: a reading of the quality meter (the judge's scores of `n` digits of the shown generator) and the ms it took. */
-export interface ScoreDetail extends Scored { ms: number; }
+/** `score`: a reading of the quality meter (the judge's scores of `n` digits of the shown generator) and the ms it took;
+ * on own data (the Data control) the judge cannot score, and the reading is what can be measured without it (docs/quality.md). */
+export type ScoreDetail = (Scored | LikenessScored) & { ms: number };
 
 /**
  * `checkpoint`: the whole training state (G, D, the moving average, both Adam states, step,
@@ -192,7 +193,7 @@ export interface GanvasDemoState {
   /** Every step's losses of this run (a resumed run's from its saved history; thinned to every other point past 4,000). */
   readonly history: readonly Step[];
   /** The quality meter's readings of this model. */
-  readonly scores: readonly Scored[];
+  readonly scores: readonly (Scored | LikenessScored)[];
   /** The share of training time the last periodic score took; null before one. */
   readonly scoreCost: number | null;
   /** The last `checkpoint` event's detail, or null. */
@@ -207,6 +208,9 @@ export interface GanvasDemoState {
   readonly resumeOffered: boolean;
   /** Each grid cell's label, read from the inputs the grid draws; null for an unconditional model. */
   readonly gridLabels: readonly number[] | null;
+  /** Own data the model trains on (the panel's Data control: images, IDX files or drawings), its
+   * class names (empty: none) and what was read; null: MNIST's digits. Kept over a reload. */
+  readonly data: Readonly<{ classes: readonly string[]; description: string }> | null;
 }
 
 /**

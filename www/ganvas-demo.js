@@ -86,7 +86,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     });
     this.dview = new DView($, { request: () => call('dview'), shown: (detail) => announce('dview', detail), failed: (e) => quiet(e) || this.dview.unavailable(e.message) });
     this.data = new OwnData($, {
-      call, used: (m) => this.dataChanged(m), say: (text) => this.status.message(text), fail: report('data'),
+      call, key: () => this.runs.key, defaults: () => this.model?.defaults, used: (m) => this.dataChanged(m), fail: report('data'),
     });
     this.picker = new DigitPicker($, { pick: (digit) => { this.digit = digit; }, grid: (digit) => call('grid', { digit }), failed: report('grid') });
     this.device = new DeviceChoice({
@@ -172,7 +172,11 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.tab.attach();
     this.runs.offer();
     this.presetPicked = null; // set by the first model: opened on fresh weights, the preset is the embedder's choice
-    this.start({ backend: this.backend, preset: this.preset, seed: this.seedOrFail(), weights: this.weightsChoice() });
+    // Own data kept from the last visit (own-data.js) goes to the first model.
+    const connection = (this.connection = (this.connection ?? 0) + 1);
+    this.data.restore().then(() => {
+      if (this.started && connection === this.connection) this.start({ backend: this.backend, preset: this.preset, seed: this.seedOrFail(), weights: this.weightsChoice() });
+    });
   }
 
   disconnectedCallback() { // its worker goes: back on the page, it starts a new model, not training

@@ -48,7 +48,8 @@ async function readIdx(Ganvas, file, files, say) {
 
 /** Image files: a class per subfolder of the chosen folder (sorted by name), else none. */
 async function readImages(Images, defaults, files, say) {
-  const images = files.filter((f) => IMAGE.test(f.file.name));
+  // Hidden files and folders (".DS_Store", ".git/") are no images of the set, as natively.
+  const images = files.filter((f) => IMAGE.test(f.file.name) && !(f.path || f.file.name).split('/').some((p) => p.startsWith('.')));
   // The folder chosen is the first part of each path; a second folder part is the class.
   const parts = images.map((f) => (f.path || f.file.name).split('/').filter(Boolean));
   const classed = parts.some((p) => p.length >= 3);

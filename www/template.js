@@ -60,11 +60,25 @@ export const TEMPLATE = `
         <button class="reset" type="button" title="Fresh random weights, trained at once with the chosen recipe">Train from scratch</button>
       </div>
       <label>Preset <select class="preset"><option value="tiny-conditional" title="G (100 + digit label)→256→784, D 784→256→1 with the label projected: told which digit to draw; learns fastest">tiny-conditional</option><option value="conditional" title="G (100 + digit label)→256→512→784, D 784→256→1 with the label projected: told which digit to draw; shipped pretrained">conditional</option><option value="conv-conditional" title="G (100 + digit label)→7·7·16→14·14·8→28·28 by transposed convolutions, D 28·28→14·14·8→7·7·16→1 by convolutions, the label projected: smooth strokes, told which digit to draw">conv-conditional</option><option value="tiny" title="G 100→256→784, D 784→256→1">tiny</option><option value="standard" title="G 100→256→512→1024→784, D (2×784)→1024→512→256→1 on pairs of digits">standard</option><option value="conv" title="G 100→7·7·64→14·14·32→28·28 by transposed convolutions, D 28·28→14·14·32→7·7·64→1 by convolutions (DCGAN): smooth strokes; shipped pretrained">conv</option></select></label>
-      <label>Data <select class="data-source" title="What the GAN learns to draw"><option value="mnist">MNIST digits</option><option value="own">Your images</option></select></label>
+      <label>Data <select class="data-source" title="What the GAN learns to draw"><option value="mnist">MNIST digits</option><option value="own">Your images</option><option value="draw">Draw</option></select></label>
       <div class="own-data" hidden>
-        <div class="buttons">
+        <div class="buttons files-box">
           <label class="upload" title="PNG, JPEG, WebP or GIF images; or an MNIST-format IDX images file (.gz too) with its labels file">Images or IDX files <input class="data-files" type="file" multiple></label>
           <label class="upload" title="A folder of images: each subfolder a class (sorted by name), or no subfolders: no classes">A folder <input class="data-folder" type="file" webkitdirectory></label>
+        </div>
+        <div class="draw-box" hidden>
+          <canvas class="draw-pad" width="280" height="280" role="img" aria-label="Drawing pad: draw with the mouse, a pen or a finger, then Add"></canvas>
+          <div class="buttons">
+            <label>Class <input class="draw-class" type="text" value="a" size="6" maxlength="20" aria-label="Class of the drawing"></label>
+            <button class="draw-add" type="button" title="The drawing on the pad joins the training drawings, with this class">Add</button>
+            <button class="draw-undo" type="button" title="Clears the pad, or takes back the last drawing added">Undo</button>
+          </div>
+          <div class="draw-thumbs" aria-label="The last drawings added"></div>
+          <p class="draw-said" aria-live="polite"></p>
+          <div class="buttons">
+            <button class="draw-train" type="button" disabled>Use the drawings</button>
+            <button class="draw-download" type="button" disabled title="The drawings, 28×28 as trained on, as an IDX images file and its labels file">Download as IDX</button>
+          </div>
         </div>
         <canvas class="data-preview" width="224" height="224" hidden role="img" aria-label="The first 64 of your images, as they will be trained on"></canvas>
         <p class="data-said" aria-live="polite"></p>

@@ -1,11 +1,12 @@
-// Own data in the page (Data → Your images), on images the test makes itself, not MNIST: a
-// folder of PNG shapes (a subfolder per class, dark ink on light as people draw) is read,
+// Own data in the page (Data → Your images, Draw), on images the test makes itself, not MNIST:
+// a folder of PNG shapes (a subfolder per class, dark ink on light as people draw) is read,
 // previewed and trained on, the picker names the classes, the meter measures without the digit
-// judge, a link is refused and a reload goes back to MNIST; MNIST-format IDX.gz files load with
-// their labels; bad input is refused with the reason and the data in use stays.
+// judge, a link is refused and a reload keeps the data; 16 drawings made with pointer events
+// train, are kept and download as IDX; MNIST-format IDX.gz files load with their labels; bad
+// input is refused with the reason and the data in use stays.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -93,12 +94,71 @@ test('a folder of images: read, previewed, trained on; the picker names its clas
   assert.match(await shadow(page, '.message'), /A link cannot carry your images/);
   assert.equal(await page.evaluate(() => document.querySelector('#demo').runLink()), null);
 
-  // A reload asks for the images again: the page opens on MNIST.
+  // A reload keeps the images (IndexedDB) and trains on them; MNIST again forgets them.
   await page.reload();
   await waitReady(page, '#demo');
   s = await state(page);
-  assert.equal(s.data, null);
+  assert.deepEqual(s.data?.classes, SHAPES);
+  assert.equal(await page.locator('#demo .data-source').inputValue(), 'own');
+  assert.match(await shadow(page, '.data-said'), /60 images in 3 classes.*kept from your last visit/);
+  await page.locator('#demo .data-source').selectOption('mnist');
+  await page.waitForFunction(() => document.querySelector('#demo').state.data === null);
+  await page.reload();
+  await waitReady(page, '#demo');
+  assert.equal((await state(page)).data, null);
   assert.equal(await page.locator('#demo .data-source').inputValue(), 'mnist');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('16 drawings made with pointer events train a GAN; they are kept over a reload and download as IDX', async () => {
+  const page = await open(env.browser, `${env.base}/`, { acceptDownloads: true });
+  await waitReady(page, '#demo');
+  await mount(page, { backend: 'cpu', preset: 'tiny-conditional', weights: 'none', 'score-every': '0' });
+  await page.locator('#demo .data-source').selectOption('draw');
+  const pad = await page.locator('#demo .draw-pad').boundingBox();
+  const at = (x, y) => [pad.x + x * pad.width, pad.y + y * pad.height];
+  const stroke = async (points) => {
+    await page.mouse.move(...at(...points[0]));
+    await page.mouse.down();
+    for (const p of points.slice(1)) await page.mouse.move(...at(...p), { steps: 2 });
+    await page.mouse.up();
+  };
+  for (let i = 0; i < 16; i++) {
+    const cls = i < 8 ? 'o' : 'x', r = 0.22 + (i % 4) * 0.04, c = 0.5 + ((i % 3) - 1) * 0.05;
+    await page.locator('#demo .draw-class').fill(cls);
+    if (cls === 'o') await stroke(Array.from({ length: 17 }, (_, k) => [c + r * Math.cos(k * Math.PI / 8), c + r * Math.sin(k * Math.PI / 8)]));
+    else { await stroke([[c - r, c - r], [c + r, c + r]]); await stroke([[c + r, c - r], [c - r, c + r]]); }
+    assert.equal(await page.locator('#demo .draw-train').isDisabled(), true, `${i} drawings: too few to train`);
+    await page.locator('#demo .draw-add').click();
+  }
+  assert.match(await shadow(page, '.draw-said'), /^16 drawings \(o 8, x 8\)\. Each is trained on as 8 variants .*: 128 images/);
+  await page.locator('#demo .draw-train').click();
+  await waitSaid(page, /^Your images: 128 images in 2 classes \(o 64, x 64\) from 16 drawings, each as 8 variants/);
+  const buttons = await page.evaluate(() => [...document.querySelector('#demo').shadowRoot.querySelectorAll('.picker button')].map((b) => b.textContent));
+  assert.deepEqual(buttons, ['o', 'x', 'all']);
+  const before = await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('canvas.grid').toDataURL());
+  await page.locator('#demo .reset').click();
+  await page.waitForFunction(() => { const s = document.querySelector('#demo').state; return s.step >= 200 && s.history.length >= 200; }, null, { timeout: 120_000 });
+  await page.evaluate(() => document.querySelector('#demo').pause());
+  const s = await page.evaluate(() => document.querySelector('#demo').state.history.slice(-50));
+  assert.ok(s.every((x) => Number.isFinite(x.dLoss) && Number.isFinite(x.gLoss)));
+  assert.notEqual(await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('canvas.grid').toDataURL()), before, 'the grid redrew');
+
+  // Download as IDX: the 16 drawings, 28×28, and their labels.
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.locator('#demo .draw-download').click();
+  await page.waitForFunction(() => /Downloaded 16 drawings/.test(document.querySelector('#demo').shadowRoot.querySelector('.draw-said').textContent));
+  while (downloads.length < 2) await new Promise((r) => setTimeout(r, 50));
+  const [images, labels] = await Promise.all(downloads.map(async (d) => readFileSync(await d.path())));
+  assert.deepEqual([images.readUInt32BE(0), images.readUInt32BE(4), images.readUInt32BE(8), images.length], [0x803, 16, 28, 16 + 16 * 784]);
+  assert.deepEqual([...labels.subarray(8)], [...Array(8).fill(0), ...Array(8).fill(1)]);
+
+  await page.reload();
+  await waitReady(page, '#demo');
+  await page.locator('#demo .data-source').selectOption('draw');
+  assert.match(await shadow(page, '.draw-said'), /^16 drawings \(o 8, x 8\)/);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -138,7 +198,7 @@ test('IDX.gz files load with their labels; bad input is refused with the reason 
     [[file('x-images-idx3-ubyte.gz', gzipSync(images)), file('x-labels-idx1-ubyte.gz', gzipSync(labels.subarray(0, 20)))], /labels/],
   ]) {
     await page.locator('#demo .data-files').setInputFiles(files);
-    await waitSaid(page, new RegExp(`Not used: .*${reason.source}.*Your images read before stay in use`));
+    await waitSaid(page, new RegExp(`Not used: .*${reason.source}.*The images read before stay in use`));
     assert.deepEqual((await state(page)).data.classes, ['0', '1'], 'the data in use stays');
   }
   await page.close();

@@ -253,3 +253,35 @@ test('a wasm trap answers "crashed", is reported once, and refuses every later r
   assert.equal((await w.request('step')).error.kind, 'crashed');
   assert.equal(w.events('crashed').length, 1);
 });
+
+test('useData: own data goes to the model and is given again to a model moved to the WebGPU module; the meter measures it without the judge; null goes back to MNIST', async () => {
+  const w = await worker({ scoreEvery: 5 });
+  const own = { bundle: new Uint8Array(24 + 785 * 2), classes: ['a', 'b'], description: '2 images in 2 classes' };
+  const r = await w.request('useData', { own });
+  assert.equal(r.ok, true, JSON.stringify(r.error));
+  assert.deepEqual(r.value.own, { classes: ['a', 'b'], description: '2 images in 2 classes' });
+  assert.deepEqual(w.gan.own, ['a', 'b']);
+  // The meter: the crate's likeness, not the judge (never fetched).
+  assert.equal((await w.request('score')).ok, true);
+  assert.equal(w.events('likeness').length, 1);
+  assert.deepEqual([w.events('judge').length, w.events('score').length], [0, 0]);
+  // A bundle the crate refuses changes nothing.
+  const bad = await w.request('useData', { own: { ...own, bundle: new Uint8Array(0) } });
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error.kind, 'data');
+  assert.deepEqual(w.gan.own, ['a', 'b']);
+  // Moved to the WebGPU module: the data goes along.
+  control.measures = true;
+  try {
+    assert.equal((await w.request('chooseDevice')).ok, true);
+    const moved = control.instances.at(-1);
+    assert.equal(moved.webgpu, true);
+    assert.deepEqual(moved.own, ['a', 'b']);
+    // MNIST again: fetched and given, and the model info says so.
+    const back = await w.request('useData', { own: null });
+    assert.equal(back.value.own, null);
+    assert.equal(moved.own, null);
+  } finally {
+    control.measures = false;
+  }
+});
