@@ -359,6 +359,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
   dataChanged(m) {
     if (!this.model) return;
     Object.assign(this.model, { classes: m.classes, grid: m.grid, own: m.own, netClasses: m.netClasses });
+    this.panel.data(m.own);
     if (this.digit != null && this.digit >= m.classes) this.digit = null;
     this.explore.setGrid(m.grid, m.latent);
     this.meter.reset(!!m.own);

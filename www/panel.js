@@ -23,6 +23,18 @@ export class Panel {
     this.elapsed();
     this.$('.preset').value = m.preset;
     this.settings(m.settings);
+    this.data(m.own);
+  }
+
+  /** Own data without classes: the conditional presets, told each image's class, cannot train on it. */
+  data(own) {
+    const none = !!own && !own.classes.length;
+    for (const o of this.$('.preset').options) {
+      if (!o.value.includes('conditional')) continue;
+      o.dataset.title ??= o.title;
+      o.disabled = none;
+      o.title = none ? 'Unavailable: your images have no classes (no subfolders, no labels file), and a conditional net is told each image\'s class' : o.dataset.title;
+    }
   }
 
   step(step) { this.$('.step').textContent = step.toLocaleString('en'); }

@@ -193,13 +193,21 @@ test('IDX.gz files load with their labels; bad input is refused with the reason 
   await waitSaid(page, /^Your images: 24 images in 2 classes \(0 12, 1 12\)/);
   assert.deepEqual((await state(page)).data.classes, ['0', '1']);
 
+  const fifteen = (await pngs(page, 5)).map(({ bytes }, i) => ({ name: `${i}.png`, mimeType: 'image/png', buffer: bytes }));
   for (const [files, reason] of [
     [[{ name: 'a.png', mimeType: 'image/png', buffer: Buffer.from('not a png') }], /1 image: a GAN needs at least 16/],
+    [[...fifteen, { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png') }], /broken\.png: not an image the browser can decode/],
     [[file('x-images-idx3-ubyte.gz', gzipSync(images)), file('x-labels-idx1-ubyte.gz', gzipSync(labels.subarray(0, 20)))], /labels/],
   ]) {
     await page.locator('#demo .data-files').setInputFiles(files);
     await waitSaid(page, new RegExp(`Not used: .*${reason.source}.*The images read before stay in use`));
     assert.deepEqual((await state(page)).data.classes, ['0', '1'], 'the data in use stays');
   }
+  // The images file alone: no classes, said; the conditional presets are unavailable.
+  await page.locator('#demo .data-files').setInputFiles([file('shapes-images-idx3-ubyte.gz', gzipSync(images))]);
+  await waitSaid(page, /^Your images: 24 images without classes \(no shapes-labels-idx1-ubyte beside it: without classes\)/);
+  const disabled = await page.evaluate(() => [...document.querySelector('#demo').shadowRoot.querySelector('.preset').options].filter((o) => o.disabled).map((o) => o.value).sort());
+  assert.deepEqual(disabled, ['conditional', 'conv-conditional', 'tiny-conditional']);
+  assert.deepEqual(page.errors.filter((e) => !/not a png|broken|labels|needs at least/.test(e)), []);
   await page.close();
 });
