@@ -66,6 +66,9 @@ export class QualityMeter {
     this.draw();
   }
 
+  /** On own data, how far its images typically are from another (the meter's last reading), else null. */
+  ownTypical() { return this.scores.at(-1)?.data?.nearest ?? null; }
+
   unavailable(message) { this.$('.quality-text').textContent = `Digit quality unavailable: ${message}`; }
 
   /** Digit score and Fréchet distance over steps, and the class histogram (no empty charts before the first score). */

@@ -68,6 +68,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     });
     this.nearest = new NearestView($, {
       find: (pixels) => call('nearest', { pixels }), defaults: () => this.model?.defaults,
+      own: () => (this.model?.own ? { classes: this.model.own.classes, typical: this.meter.ownTypical() } : null),
       found: (detail) => announce('nearest', detail), failed: (e) => quiet(e) || this.nearest.unavailable(e.message),
     });
     this.explore = new ExploreView($, {

@@ -89,6 +89,19 @@ test('a folder of images: read, previewed, trained on; the picker names its clas
   assert.doesNotMatch(text, /digit score/i);
   assert.notEqual(await page.evaluate(() => document.querySelector('#demo').shadowRoot.querySelector('canvas.grid').toDataURL()), before, 'the grid redrew');
 
+  // A digit explored: its nearest training images are named by class, against the data's own scale.
+  const near = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('nearest', (e) => ok(e.detail), { once: true })));
+  const grid = page.locator('#demo canvas.grid');
+  const box = await grid.boundingBox();
+  await grid.click({ position: { x: box.width / 18, y: box.height / 16 } }); // the first cell: a circle asked for
+  const found = await near;
+  assert.ok(found.labels.every((l) => l >= 0 && l < 3), JSON.stringify(found));
+  await page.waitForFunction(() => /^Nearest training images/.test(document.querySelector('#demo').shadowRoot.querySelector('.nearest-caption').textContent));
+  const near3 = await page.evaluate(() => [...document.querySelector('#demo').shadowRoot.querySelectorAll('.nearest-digits figcaption')].map((f) => f.textContent.split('\n')[0]));
+  assert.ok(near3.length === 3 && near3.every((c) => ['circle', 'square', 'triangle'].includes(c)), JSON.stringify(near3));
+  assert.match(await shadow(page, '.nearest-typical'), /a typical training image is ~[\d.]+ from its nearest other one/);
+  assert.doesNotMatch(await shadow(page, '.nearest'), /unseen real digit/);
+
   // A link cannot carry the images.
   await page.locator('#demo .copy-link').click();
   assert.match(await shadow(page, '.message'), /A link cannot carry your images/);
