@@ -187,11 +187,6 @@ impl Session {
         Ok(())
     }
 
-    /// The training data with its class names, once given.
-    pub fn dataset(&self) -> Option<&Dataset> {
-        self.data.as_ref()
-    }
-
     /// Classes the grid, D's view and the meter ask a conditional net for: those of its data
     /// (3 for three classes of own images), else all it has; 0 for an unconditional net.
     pub fn drawn_classes(&self) -> usize {

@@ -2,6 +2,7 @@
 // does (its methods and parts hold the state; this file only listens), the grid's clicks and
 // keys included. Also the two controls that deal in files: the upload (size checked before
 // reading) and the download.
+import { saveFile } from './draw.js';
 
 const MAX_UPLOAD = 64 << 20; // weights files are a few MB; anything this big is a wrong file
 
@@ -76,9 +77,5 @@ function copyLink(linked, $, say) {
 
 /** Saves `{bytes, preset, step}` as a file, as the browser downloads one. */
 function download({ bytes, preset, step }) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
-  a.download = `ganvas-${preset}-step${step}.ganvas`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  saveFile(new Blob([bytes], { type: 'application/octet-stream' }), `ganvas-${preset}-step${step}.ganvas`);
 }

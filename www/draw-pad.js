@@ -3,7 +3,7 @@
 // can be drawn again a little rotated or with a thinner or thicker pen: each one goes into the
 // training set as `drawVariants` images (the crate's defaults), which lets 16 drawings make a
 // GAN. The drawings are kept in IndexedDB (a reload keeps them) and can be downloaded as IDX.
-import { PIXELS } from './draw.js';
+import { PIXELS, saveFile } from './draw.js';
 import { loadRun, removeRun, saveRun } from './store.js';
 
 const PAD = 280; // the pad's pixels, square
@@ -168,11 +168,7 @@ export class DrawPad {
     const { bundle } = data, n = (bundle.length - 24) / (PIXELS + 1);
     const images = bundle.subarray(0, 16 + n * PIXELS), labels = bundle.subarray(16 + n * PIXELS);
     for (const [bytes, name] of [[images, 'drawings-images-idx3-ubyte'], [labels, 'drawings-labels-idx1-ubyte']]) {
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
-      a.download = name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      saveFile(new Blob([bytes], { type: 'application/octet-stream' }), name);
     }
     this.say(`Downloaded ${n} drawings as drawings-images-idx3-ubyte and drawings-labels-idx1-ubyte (classes ${data.classes.join(', ')} as labels 0–${data.classes.length - 1}); "Images or IDX files" reads them back.`);
   }

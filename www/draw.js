@@ -6,6 +6,15 @@ export const SIDE = 28;
 /** Bytes of one digit. */
 export const PIXELS = SIDE * SIDE;
 
+/** Saves `blob` as a file named `name`, as the browser downloads one (weights, timelapse exports, drawings as IDX). */
+export function saveFile(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
 /** A figure of a canvas `digits` digits wide and a caption (D's view, the nearest digits). */
 export function digitFigure(digits = 1, caption = '–') {
   const figure = document.createElement('figure');

@@ -63,11 +63,16 @@ export class OwnData {
     this.shown(kept, null, ' (kept from your last visit)');
   }
 
-  /** MNIST, own images or the pad, as the select says (own data is used once read). */
-  choose(source) {
+  /** The boxes of `source` ("mnist", "own" or "draw") shown, the others hidden. */
+  boxes(source) {
     this.box.hidden = source === 'mnist';
     this.$('.files-box').hidden = source !== 'own';
     this.$('.draw-box').hidden = source !== 'draw';
+  }
+
+  /** MNIST, own images or the pad, as the select says (own data is used once read). */
+  choose(source) {
+    this.boxes(source);
     if (source === 'mnist' && this.current) return void this.use(null);
     if (source === 'own' && this.current?.source !== 'files') this.say('Choose image files, a folder (a subfolder per class), or MNIST-format IDX files (.gz too); or drop them here.');
     if (source === 'draw') this.pad.show();
@@ -119,9 +124,7 @@ export class OwnData {
   /** The data as it will be trained on: the first 64 images, and what was read. */
   shown(own, perClass, after = '') {
     this.select.value = own.source === 'draw' ? 'draw' : 'own';
-    this.box.hidden = false;
-    this.$('.files-box').hidden = own.source === 'draw';
-    this.$('.draw-box').hidden = own.source !== 'draw';
+    this.boxes(this.select.value);
     const n = Math.min(PREVIEW, (own.bundle.length - 24) / (PIXELS + 1));
     drawDigits(this.$('.data-preview'), own.bundle.subarray(16, 16 + n * PIXELS), 8);
     this.$('.data-preview').hidden = false;

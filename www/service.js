@@ -223,14 +223,7 @@ async function score(requested = false) {
       state.judge = bytes;
       post({ event: 'judge', reference });
     }
-    const t0 = performance.now();
-    const result = await model().score(state.defaults.scoreN);
-    state.scoreMs = performance.now() - t0;
-    const { sinceScore } = state;
-    const cost = !requested && sinceScore.ms > 0 ? state.scoreMs / (sinceScore.ms + state.scoreMs) : null;
-    if (!requested) state.sinceScore = { steps: 0, ms: 0 };
-    post({ event: 'score', score: result, ms: state.scoreMs, cost });
-    return result;
+    return await measure(requested, 'score', () => model().score(state.defaults.scoreN));
   } catch (e) {
     if (trapped(e) || state.crashed || state.deviceLost) throw e;
     state.scoreEvery = 0;
@@ -242,12 +235,22 @@ async function score(requested = false) {
 /** The meter on own data, which the digit judge does not know: the crate's `likeness`. */
 async function likeness(requested) {
   await ensureData('nothing was measured');
+  return measure(requested, 'likeness', () => model().likeness());
+}
+
+/**
+ * Takes one reading of the meter (`read()`), timed, and posts it as event `name`: `{[name],
+ * ms, cost}`, cost being its share of training time since the last periodic reading (none for
+ * one that was `requested`, which leaves the schedule as it was).
+ */
+async function measure(requested, name, read) {
   const t0 = performance.now();
-  const result = await model().likeness();
+  const result = await read();
   state.scoreMs = performance.now() - t0;
-  const cost = !requested && state.sinceScore.ms > 0 ? state.scoreMs / (state.sinceScore.ms + state.scoreMs) : null;
+  const { sinceScore } = state;
+  const cost = !requested && sinceScore.ms > 0 ? state.scoreMs / (sinceScore.ms + state.scoreMs) : null;
   if (!requested) state.sinceScore = { steps: 0, ms: 0 };
-  post({ event: 'likeness', likeness: result, ms: state.scoreMs, cost });
+  post({ event: name, [name]: result, ms: state.scoreMs, cost });
   return result;
 }
 

@@ -10,7 +10,7 @@
 // frames are saved with each checkpoint (runs.js) and come back when the run is resumed.
 // `Timelapse` is the data and its rules (tested under plain `node --test`); `TimelapseView`
 // draws it and exports it (the DOM).
-import { drawDigits, SIDE } from './draw.js';
+import { drawDigits, saveFile, SIDE } from './draw.js';
 
 const SMALL = 14; // a digit's side in a frame (SIDE on the grid)
 
@@ -136,13 +136,13 @@ export class TimelapseView {
       this.show();
     });
     $('.timelapse-png').addEventListener('click', () => this.contactSheet()
-      .then((blob) => save(blob, `ganvas-timelapse-step${this.lastStep}.png`), failed));
+      .then((blob) => saveFile(blob, `ganvas-timelapse-step${this.lastStep}.png`), failed));
     $('.timelapse-webm').addEventListener('click', () => {
       this.recording = true; // one video at a time: the button stays off until it is saved
       this.show();
       said(`Recording the timelapse video (${this.data.frames.length} frames)…`);
       this.video().then((blob) => {
-        save(blob, `ganvas-timelapse-step${this.lastStep}.webm`);
+        saveFile(blob, `ganvas-timelapse-step${this.lastStep}.webm`);
         said(`Timelapse video saved (${Math.ceil(blob.size / 1024)} kB).`);
       }, failed).finally(() => { this.recording = false; this.show(); });
     });
@@ -268,13 +268,4 @@ export class TimelapseView {
     track.stop();
     return new Blob(chunks, { type: 'video/webm' });
   }
-}
-
-/** Saves `blob` as a file named `name`, as the browser downloads one. */
-function save(blob, name) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
