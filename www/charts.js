@@ -44,7 +44,7 @@ export class QualityMeter {
 
   /** A new model, or new data (`own`: the visitor's images): its scores start afresh. */
   reset(own = false) {
-    this.scores = []; this.cost = null;
+    this.scores = []; this.cost = null; this.own = own;
     if (own) this.$('.quality-text').textContent = 'Measuring the images against yours…';
     this.label(own);
     this.draw();
@@ -69,7 +69,7 @@ export class QualityMeter {
   /** On own data, how far its images typically are from another (the meter's last reading), else null. */
   ownTypical() { return this.scores.at(-1)?.data?.nearest ?? null; }
 
-  unavailable(message) { this.$('.quality-text').textContent = `Digit quality unavailable: ${message}`; }
+  unavailable(message) { this.$('.quality-text').textContent = `${this.own ? 'Measures of your images' : 'Digit quality'} unavailable: ${message}`; }
 
   /** Digit score and Fréchet distance over steps, and the class histogram (no empty charts before the first score). */
   draw() {

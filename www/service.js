@@ -210,13 +210,14 @@ function newModel(saved = -1) {
   state.savedStep = saved;
 }
 
-// The quality meter is an extra: if the judge cannot load, the demo goes on without it (and
-// scoring stays off). A score the page asks for (`requested`: a new model, view or state) has
-// no share of training time and leaves the periodic schedule as it was.
+// The quality meter is an extra: if the judge cannot load (or own data cannot be measured),
+// the demo goes on without it (and scoring stays off). A score the page asks for
+// (`requested`: a new model, view or state) has no share of training time and leaves the
+// periodic schedule as it was.
 async function score(requested = false) {
   if (state.scoreEvery === 0) return null;
-  if (state.own) return likeness(requested);
   try {
+    if (state.own) return await likeness(requested);
     if (!state.judge) {
       const bytes = await fetchBytes(under(JUDGE), 'the judge');
       const reference = model().loadJudge(bytes);

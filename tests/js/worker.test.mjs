@@ -265,6 +265,15 @@ test('useData: own data goes to the model and is given again to a model moved to
   assert.equal((await w.request('score')).ok, true);
   assert.equal(w.events('likeness').length, 1);
   assert.deepEqual([w.events('judge').length, w.events('score').length], [0, 0]);
+  // A reading that fails takes the meter's failure path: said once, scoring off, training on.
+  control.scoreFails = true;
+  try {
+    assert.equal((await w.request('score')).value, null);
+    assert.match(w.events('quality-error').at(-1).message, /nothing to measure today/);
+    assert.equal((await w.request('score')).value, null, 'scoring is off');
+    assert.equal(w.events('quality-error').length, 1);
+  } finally { control.scoreFails = false; }
+  await w.request('scoreEvery', { every: null });
   // A bundle the crate refuses changes nothing.
   const bad = await w.request('useData', { own: { ...own, bundle: new Uint8Array(0) } });
   assert.equal(bad.ok, false);
