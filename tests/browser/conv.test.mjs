@@ -21,7 +21,7 @@ test('a conv-conditional run link trains on the CPU, pauses at its step and draw
   for (const h of s.history) for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake']) assert.ok(Number.isFinite(h[k]), `step ${h.step} ${k}: ${h[k]}`);
   // The meter's first score past step 500 (it scores every 500 steps, at the end of the chunk
   // that passes them): noise scores below 2, real MNIST 9.75; the same run natively scores 7.8
-  // at step 600 (tests/conv.rs trains it further).
+  // at step 600 (tests/rust/conv.rs trains it further).
   const at500 = s.scores.find((x) => x.step >= 500);
   assert.ok(at500, JSON.stringify(s.scores.map((x) => x.step)));
   console.log(`# digit score at step ${at500.step}: ${at500.digitScore.toFixed(2)}, Fréchet ${at500.frechet.toFixed(1)}`);

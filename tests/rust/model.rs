@@ -1,6 +1,6 @@
 //! The networks have the shapes their presets promise.
 
-mod common;
+use crate::common;
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::prelude::*;

@@ -4,9 +4,9 @@
 //! bad input is refused with its reason, and a conditional net trained on them draws each
 //! class it is asked for.
 
-mod common;
+use crate::common;
 
-use common::{SHAPES, save_png, shape, shapes, tempdir, write_folder};
+use crate::common::{SHAPES, save_png, shape, shapes, tempdir, write_folder};
 use futures_lite::future::block_on;
 use ganvas::dataset::{self, Dataset};
 use ganvas::defaults;

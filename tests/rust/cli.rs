@@ -1,7 +1,7 @@
 //! The `ganvas` command line: `sample` is a public contract (N×784 raw uint8, 0 = background,
 //! 255 = ink) and every failure is a message and a non-zero exit, never a panic.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! ganvas's own Adam: the update the paper gives, computed by hand alongside; frozen
 //! parameters left alone; checkpoints carry its moments, and old-format ones are refused.
 
-mod common;
+use crate::common;
 
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;

@@ -1,7 +1,7 @@
 //! Weights files round-trip exactly, and every kind of bad file is refused with a reason while
 //! the model in memory stays as it was.
 
-mod common;
+use crate::common;
 
 use burn::prelude::*;
 use ganvas::quant::Storage;

@@ -1,7 +1,7 @@
 //! The shipped judge (weights/judge.ganvas): accurate on real MNIST, scores real digits near
 //! the ceiling and noise far from it, and its file round-trips and refuses the wrong kind.
 
-mod common;
+use crate::common;
 
 use ganvas::data::Mnist;
 use ganvas::judge::{Judge, digits_tensor, load_judge, save_judge};

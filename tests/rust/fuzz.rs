@@ -5,7 +5,7 @@
 //! plus pure noise. Each must load or give an error; any panic fails, even one a loader
 //! catches (in wasm a panic aborts, so a caught one natively is a crash in the browser).
 
-mod common;
+use crate::common;
 
 use ganvas::data::Mnist;
 use ganvas::judge;

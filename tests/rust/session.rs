@@ -1,7 +1,7 @@
 //! The core both the CLI and the page drive: training in chunks, divergence and the last good
 //! state, checkpoints, the pretrained-weights policy, scores, and errors with a kind.
 
-mod common;
+use crate::common;
 
 use futures_lite::future::block_on;
 use ganvas::backend::Backend;

@@ -1,7 +1,7 @@
 //! Training on real MNIST behaves like a GAN: D learns to tell real from fake, losses are
 //! finite, and a seed fixes everything.
 
-mod common;
+use crate::common;
 
 use burn::prelude::Tensor;
 use ganvas::train::{StepStats, TrainConfig, Trainer};

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
-
 use burn::prelude::*;
 use ganvas::data::Mnist;
 use rand::{Rng, SeedableRng, rngs::StdRng};

@@ -2,7 +2,7 @@
 //! as recorded and meet their targets; the standard one is what `ganvas export --store int4`
 //! makes of its f16 source.
 
-mod common;
+use crate::common;
 
 use ganvas::judge::{Judge, load_judge};
 use ganvas::quality::Reference;

@@ -1,7 +1,7 @@
 //! The nearest training digits and the copy check: a training digit finds itself at distance
 //! 0, and digits copied from the training set read as copies where unseen ones do not.
 
-mod common;
+use crate::common;
 
 use ganvas::IMAGE_PIXELS;
 use ganvas::data::Mnist;

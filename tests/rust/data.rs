@@ -1,6 +1,6 @@
 //! The IDX reader accepts the official files and rejects everything else with a reason.
 
-mod common;
+use crate::common;
 
 use ganvas::data::Mnist;
 

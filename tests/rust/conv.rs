@@ -2,7 +2,7 @@
 //! within the steps it trains in a minute in the page, runs are reproducible and resume bit
 //! for bit, the quantised export scores as its source does, and bad conv files are refused.
 
-mod common;
+use crate::common;
 
 use ganvas::judge::{Judge, load_judge};
 use ganvas::quality::{Reference, SCORE_N, SCORE_SEED, Score};

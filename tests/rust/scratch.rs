@@ -1,7 +1,7 @@
 //! "Train from scratch": the page's default network and recipe draw digits the judge can read
 //! within the steps that take ~20 s in the page, and the CLI trains the very same run.
 
-mod common;
+use crate::common;
 
 use futures_lite::future::block_on;
 use ganvas::backend::Backend;
