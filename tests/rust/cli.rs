@@ -341,6 +341,7 @@ fn eval_of_a_conditional_generator_says_how_often_each_asked_digit_is_read_as_as
     // 300 steps of the fast recipe already draw the asked digit far more often than the 10%
     // of chance.
     let mean = read.iter().sum::<f64>() / 10.0;
+    eprintln!("read as the asked digit: mean {mean:.3}, {read:?}");
     assert!(mean > 0.3, "{read:?}");
     std::fs::remove_dir_all(&dir).ok();
 }

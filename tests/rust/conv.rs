@@ -5,6 +5,7 @@
 use crate::common;
 
 use ganvas::judge::{Judge, load_judge};
+use ganvas::latent::images_to_u8;
 use ganvas::quality::{Reference, SCORE_N, SCORE_SEED, Score};
 use ganvas::quant::Storage;
 use ganvas::train::{Recipe, Stats, StepStats, Trainer};
@@ -70,18 +71,80 @@ fn conv_conditional_draws_readable_digits_in_a_minute_of_steps_and_exports_in_4_
         s.class_shares
     );
 
-    let gan = &t.gan;
-    let g = t.sampler();
-    for storage in [Storage::Int8, Storage::Int4] {
-        let bytes = weights::save_generator_as(gan, g, t.step(), 1, storage).unwrap();
-        let q = weights::load_generator(&bytes, gan, &common::cpu()).unwrap();
-        let qs = score(&judge, &q);
+    exports_draw_the_same_digits(&judge, &t);
+}
+
+/// Margins of the 8- and 4-bit exports against their float source, for the same latents: the
+/// share of samples the judge reads as the same digit, and the mean pixel difference (grey
+/// levels of 255). Measured with `conv_export_spread` below over seeds 1–4 of the run above on
+/// an AVX-512 machine: int8 at least 0.994 agreeing and at most 0.41 grey, int4 at least 0.976
+/// and at most 2.69 grey. The bounds leave 2.2–3× the worst seed's distance from perfect. A
+/// digit score compared with the source's (what this test asserted before, within 0.05)
+/// depends on where the run ended: int4 lost 0.058 on an AVX2-only CPU, whose matrix kernels
+/// round differently and so end the run at other weights.
+const EXPORT_MARGINS: [(Storage, f64, f64); 2] =
+    [(Storage::Int8, 0.98, 1.0), (Storage::Int4, 0.94, 6.0)];
+
+/// What each export draws against its source: (storage, agreeing share, mean grey levels).
+fn export_agreement(judge: &(Judge, Reference), t: &Trainer) -> Vec<(Storage, f64, f64)> {
+    let (gan, g) = (&t.gan, t.sampler());
+    let reference = judge
+        .0
+        .judge(g.sample(SCORE_N, SCORE_SEED))
+        .unwrap()
+        .predictions();
+    let pixels = images_to_u8(g.sample(100, SCORE_SEED)).unwrap();
+    EXPORT_MARGINS
+        .iter()
+        .map(|&(storage, _, _)| {
+            let bytes = weights::save_generator_as(gan, g, t.step(), 1, storage).unwrap();
+            let q = weights::load_generator(&bytes, gan, &common::cpu()).unwrap();
+            let read = judge
+                .0
+                .judge(q.sample(SCORE_N, SCORE_SEED))
+                .unwrap()
+                .predictions();
+            let agreed = read.iter().zip(&reference).filter(|(a, b)| a == b).count();
+            let grey = images_to_u8(q.sample(100, SCORE_SEED))
+                .unwrap()
+                .iter()
+                .zip(&pixels)
+                .map(|(a, b)| a.abs_diff(*b) as f64)
+                .sum::<f64>()
+                / pixels.len() as f64;
+            (storage, agreed as f64 / SCORE_N as f64, grey)
+        })
+        .collect()
+}
+
+fn exports_draw_the_same_digits(judge: &(Judge, Reference), t: &Trainer) {
+    for ((storage, agreed, grey), (_, least, most)) in
+        export_agreement(judge, t).into_iter().zip(EXPORT_MARGINS)
+    {
+        eprintln!("{storage:?}: the same digit in {agreed:.3}, mean difference {grey:.2} grey");
         assert!(
-            (qs.digit_score - s.digit_score).abs() <= 0.05,
-            "{storage:?}: digit score {:.3}, source {:.3}",
-            qs.digit_score,
-            s.digit_score
+            agreed >= least,
+            "{storage:?}: the judge reads the source's digit in {agreed:.3} of the samples"
         );
+        assert!(
+            most > grey,
+            "{storage:?}: mean pixel difference {grey:.2} grey levels"
+        );
+    }
+}
+
+/// The spread behind `EXPORT_MARGINS`: `cargo test --release --no-default-features --
+/// --ignored conv_export_spread --nocapture` (minutes: four runs of 1,200 steps).
+#[test]
+#[ignore]
+fn conv_export_spread() {
+    let judge = judge();
+    for seed in 1..=4 {
+        let mut t = trainer(Preset::ConvConditional, seed);
+        train(&mut t, STEPS_IN_60_S);
+        for (storage, agreed, grey) in export_agreement(&judge, &t) {
+            eprintln!("seed {seed} {storage:?}: the same digit in {agreed:.3}, {grey:.2} grey");
+        }
     }
 }
 

@@ -29,6 +29,7 @@ fn a_few_hundred_steps_teach_d_to_tell_real_from_fake() {
     let tail = &stats[250..];
     let real = tail.iter().map(|s| s.d_real).sum::<f32>() / tail.len() as f32;
     let fake = tail.iter().map(|s| s.d_fake).sum::<f32>() / tail.len() as f32;
+    eprintln!("steps 250–300: D(x) {real:.3}, D(G(z)) {fake:.3}");
     assert!(real > fake + 0.1, "D(x) {real} vs D(G(z)) {fake}");
     // At step 0 D is guessing: its loss is near 2·ln 2 and both probabilities near 0.5.
     assert!((stats[0].d_loss - 1.386).abs() < 0.3, "{:?}", stats[0]);
