@@ -172,7 +172,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.$('.background').value = this.background;
     this.tab.attach();
     this.runs.offer();
-    this.presetPicked = null; // set by the first model: opened on fresh weights, the preset is the embedder's choice
+    this.presetPicked = null; // set by the first model (see onModel)
     // Own data kept from the last visit (own-data.js) goes to the first model.
     const connection = (this.connection = (this.connection ?? 0) + 1);
     this.data.restore().then(() => {
@@ -232,7 +232,11 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     const model = (this.model = { ...m });
     model.run = m.run ?? resuming?.run ?? null; // a run resumed after a lost GPU or a crash is still that run
     this.readyInfo = null;
-    this.presetPicked ??= !m.pretrained;
+    // The first model's preset counts as picked if it was named (the attribute, or a run link's
+    // `preset`) for fresh weights. A run link without one (`#backend=cpu`) opens the default
+    // preset, `standard`, on fresh weights: nobody picked it, and Train from scratch then
+    // trains the from-scratch default, as on a page opened plainly.
+    this.presetPicked ??= !m.pretrained && this.preset != null;
     this.losses.reset(m.resumed ? resuming?.history ?? [] : [], m.step);
     // The crate's defaults (Ganvas.defaults()) unless the attribute says otherwise.
     this.timeline.setBase(this.timelapseEvery ?? m.defaults.timelapseEvery, m.defaults.timelapseFrames);
