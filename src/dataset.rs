@@ -95,11 +95,9 @@ impl Dataset {
                 .zip(&self.report.per_class)
                 .map(|(c, k)| format!("{c} {k}"))
                 .collect();
-            format!(
-                "{n} images in {} classes ({})",
-                self.classes.len(),
-                each.join(", ")
-            )
+            let k = self.classes.len();
+            let plural = if k == 1 { "" } else { "es" };
+            format!("{n} images in {k} class{plural} ({})", each.join(", "))
         } else {
             format!("{n} images without classes")
         };

@@ -61,7 +61,7 @@
  * @property {[{}, {step: number}]} restore back to the last good state after a divergence
  * @property {[{preset?: string, seed: number, recipe?: string}, ModelInfo]} reset fresh weights
  * @property {[{bytes: Uint8Array}, ModelInfo]} loadCheckpoint a saved run
- * @property {[{files: {file: File, path: string}[]}, OwnData & {skipped: number}]} readData own data read from files (nothing given to the model yet)
+ * @property {[{files: {file: File, path: string}[]}, OwnData & {skipped: number}]} readData own data read from files (nothing given to the model yet); a training loop waits meanwhile
  * @property {[{own: OwnChoice | null}, ModelInfo]} useData trains on own data (null: MNIST's digits) from the next step
  * @property {[{bytes: Uint8Array}, {step: number}]} loadWeights generator weights of this preset
  * @property {[Partial<TrainSettings>, Settings]} settings changes settings (all or none)

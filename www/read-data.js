@@ -8,6 +8,15 @@
 const IMAGE = /\.(png|jpe?g|webp|gif)$/i;
 const IDX_IMAGES = /images-idx3/i;
 const MB = 1 << 20;
+// Images are decoded a batch at a time, all of a batch at once: the browser decodes them side
+// by side off this thread, so a batch costs about one image's wait, and the worker's other
+// calls (a grid to draw) get in between batches. A batch is at most BATCH files and
+// BATCH_BYTES of them (so that a few large photos, tens of MB each once decoded, are never
+// held at once): memory stays bounded however many images are read, only their 28×28 forms
+// being kept.
+const BATCH = 64;
+const BATCH_BYTES = 4 * MB;
+const SAY_EVERY = 500; // images between progress lines
 
 const refuse = (message) => Object.assign(new Error(message), { kind: 'data' });
 
@@ -61,11 +70,25 @@ async function readImages(Images, defaults, files, say) {
   if (n < defaults.minImages) throw refuse(`${n} image${n === 1 ? '' : 's'}: a GAN needs at least ${defaults.minImages} to learn from`);
   if (n > defaults.maxImages) throw refuse(`${n.toLocaleString('en')} images: at most ${defaults.maxImages.toLocaleString('en')} are read (MNIST has 60,000)`);
   const set = new Images(classes);
+  // One canvas, read back on the CPU, makes every image's pixels (see `pixels`).
+  const ctx = new OffscreenCanvas(1, 1).getContext('2d', { willReadFrequently: true });
   try {
-    for (const [i, f] of chosen.entries()) {
-      if (i % 200 === 0) say(`Reading your images: ${i.toLocaleString('en')} of ${n.toLocaleString('en')}…`);
-      const { width, height, rgba } = await decode(f.file, defaults.decodeSide);
-      set.add(f.path || f.file.name, width, height, rgba, classes.indexOf(f.cls));
+    for (let i = 0, said = -SAY_EVERY; i < n;) {
+      if (i - said >= SAY_EVERY) { say(`Reading your images: ${i.toLocaleString('en')} of ${n.toLocaleString('en')}…`); said = i; }
+      const batch = nextBatch(chosen, i);
+      // Every decode of the batch settles before any is used, so that none is left unclosed.
+      const bitmaps = await Promise.allSettled(batch.map((f) => createImageBitmap(f.file)));
+      try {
+        for (const [k, f] of batch.entries()) {
+          // The first file in the chosen order that fails is the one named, however they finished.
+          if (bitmaps[k].status === 'rejected') throw refuse(`${f.file.name}: not an image the browser can decode`);
+          const { width, height, rgba } = pixels(ctx, bitmaps[k].value, defaults.decodeSide);
+          set.add(f.path || f.file.name, width, height, rgba, classes.indexOf(f.cls));
+        }
+      } finally {
+        for (const b of bitmaps) b.value?.close();
+      }
+      i += batch.length;
     }
     return { ...set.finish(), skipped: files.length - n };
   } finally {
@@ -73,16 +96,20 @@ async function readImages(Images, defaults, files, say) {
   }
 }
 
-/** RGBA pixels of an image file (a GIF's first frame), shrunk to at most `side` across. */
-async function decode(file, side) {
-  let bitmap;
-  try { bitmap = await createImageBitmap(file); } catch {
-    throw refuse(`${file.name}: not an image the browser can decode`);
-  }
+/** The files of the batch that starts at `from`: at most BATCH, and BATCH_BYTES (but one at least). */
+function nextBatch(files, from) {
+  let end = from + 1, bytes = files[from].file.size;
+  while (end < files.length && end - from < BATCH && bytes + files[end].file.size <= BATCH_BYTES) bytes += files[end++].file.size;
+  return files.slice(from, end);
+}
+
+/** RGBA pixels of a decoded image, shrunk to at most `side` across, drawn on `ctx`'s canvas. */
+function pixels(ctx, bitmap, side) {
   const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
   const width = Math.max(1, Math.round(bitmap.width * scale)), height = Math.max(1, Math.round(bitmap.height * scale));
-  const ctx = new OffscreenCanvas(width, height).getContext('2d');
+  const canvas = ctx.canvas;
+  if (canvas.width !== width || canvas.height !== height) Object.assign(canvas, { width, height });
+  else ctx.clearRect(0, 0, width, height); // transparent where the image is, as a new canvas
   ctx.drawImage(bitmap, 0, 0, width, height);
-  bitmap.close();
   return { width, height, rgba: new Uint8Array(ctx.getImageData(0, 0, width, height).data.buffer) };
 }

@@ -53,6 +53,7 @@ const state = {
   onGpu: false, // whether the model trains on it ("auto" may start one only to time it)
   deviceLost: false, // no call into the GAN after this: on a dead device it may never return
   running: false,
+  reading: new Set(), // reads of own data in progress (readData): training waits for them
   generation: 0, // a new `train` ends any loop still finishing its last chunk
   throttled: false,
   chunk: 10, // first guess; adapted after every chunk
@@ -300,6 +301,11 @@ async function trainLoop(mine) {
   // So that a GPU lost early resumes from here (a diverged state is not worth keeping).
   await enqueue(() => (model().divergedAt() == null ? checkpoint('start') : null));
   while (state.running && mine === state.generation) {
+    // Own data being read: no chunk until it is (see `readData`), then on where it was.
+    if (state.reading.size) {
+      await Promise.allSettled(state.reading);
+      continue;
+    }
     const ran = await enqueue(async () => {
       const steps = chunkSize();
       return steps > 0 ? { steps, ms: await trainChunk(steps) } : null;
@@ -372,9 +378,22 @@ const handlers = {
     const ok = await trainChunk(1);
     return { step: model().step(), diverged: ok === false };
   },
-  /** Reads own data from files (outside the queue: decoding waits on the browser, not the GAN). */
+  /**
+   * Reads own data from files, outside the queue: decoding waits on the browser, not the GAN.
+   * A training loop steps aside meanwhile (between two of its chunks) and goes on after: a
+   * chunk between every two awaits of the read would make it take the loop's pace (a chunk,
+   * ~100 ms, per batch of images), and training on the data being replaced is of little use.
+   * The loop's `train` request stays unanswered: to the page, training goes on.
+   */
   async readData({ files }) {
-    const data = await readData(state.Ganvas, state.Images, state.defaults, files, (text) => post({ event: 'status', text }));
+    const t0 = performance.now();
+    const waits = () => (state.running ? ' (training waits until they are read)' : '');
+    const read = readData(state.Ganvas, state.Images, state.defaults, files, (text) => post({ event: 'status', text: `${text}${waits()}` }));
+    state.reading.add(read);
+    let data;
+    try { data = await read; } finally { state.reading.delete(read); }
+    const n = data.count;
+    post({ event: 'status', text: `Read ${n.toLocaleString('en')} image${n === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s${state.running ? '; training goes on' : ''}.` });
     return moving(data, [data.bundle.buffer]);
   },
   /** Trains on `own` data from the next step ({bundle, classes, description}; null: MNIST's). */

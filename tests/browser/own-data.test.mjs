@@ -3,7 +3,10 @@
 // previewed and trained on, the picker names the classes, the meter measures without the digit
 // judge, a link is refused and a reload keeps the data; 16 drawings made with pointer events
 // train, are kept and download as IDX; MNIST-format IDX.gz files load with their labels; bad
-// input is refused with the reason and the data in use stays.
+// input is refused with the reason and the data in use stays; a folder of 1,000 images read
+// while a run link trains is read with training stepped aside (a few chunks, not one per
+// image), training going on after, and Train from scratch then trains the from-scratch
+// default, the link having named no preset.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -222,5 +225,67 @@ test('IDX.gz files load with their labels; bad input is refused with the reason 
   const disabled = await page.evaluate(() => [...document.querySelector('#demo').shadowRoot.querySelector('.preset').options].filter((o) => o.disabled).map((o) => o.value).sort());
   assert.deepEqual(disabled, ['conditional', 'conv-conditional', 'tiny-conditional']);
   assert.deepEqual(page.errors.filter((e) => !/not a png|broken|labels|needs at least/.test(e)), []);
+  await page.close();
+});
+
+test('a folder of 1,000 images chosen while a run link trains: training steps aside while they are read and goes on after; Train from scratch trains the from-scratch default', async () => {
+  // A run link without a preset: fresh `standard` weights, training at once.
+  const page = await open(env.browser, `${env.base}/index.html#backend=cpu`);
+  await page.waitForFunction(() => { const s = document.querySelector('#demo').state; return s.running && s.step > 0; }, null, { timeout: 120_000 });
+  const dir = join(mkdtempSync(join(tmpdir(), 'ganvas-own-')), 'letters');
+  mkdirSync(join(dir, 'A'), { recursive: true });
+  for (const [i, { bytes }] of (await pngs(page, 334)).slice(0, 1000).entries()) writeFileSync(join(dir, 'A', `${i}.png`), bytes);
+  // From the worker's first line about the read to the data shown, in the order the page heard
+  // them: the training chunks read back (`step` events, one per chunk) and the status lines.
+  // (Not from the input's change: chunks trained before it may be heard after it, while
+  // setInputFiles held the page's thread.)
+  await page.evaluate(() => {
+    const el = document.querySelector('#demo'), root = el.shadowRoot;
+    const r = (window.reading = { chunks: 0, done: null, after: 0, heard: null });
+    el.addEventListener('step', () => {
+      if (r.done != null) r.after++;
+      else if (r.heard) { r.chunks++; r.heard.push('chunk'); }
+    });
+    const message = root.querySelector('.message');
+    new MutationObserver(() => {
+      if (!r.heard && /^Reading your images: 0 of/.test(message.textContent)) r.heard = [];
+      if (r.heard && r.done == null) r.heard.push(message.textContent);
+    }).observe(message, { childList: true, characterData: true, subtree: true });
+    const data = root.querySelector('.data-said');
+    new MutationObserver(() => { if (r.heard && r.done == null && /^Your images:/.test(data.textContent)) r.done = r.chunks; }).observe(data, { childList: true, characterData: true, subtree: true });
+  });
+  // Training reads back a chunk (~100 ms of steps) at a time: read between chunks, 1,000
+  // images cost a thousand of them (or dozens, a batch each); stepped aside, none while the
+  // worker reads, and a few before the data is shown (handed to the model and stored).
+  const BUDGET = 8;
+  await page.locator('#demo .data-source').selectOption('own');
+  const t0 = Date.now();
+  await page.locator('#demo .data-folder').setInputFiles(dir);
+  await page.waitForFunction((budget) => window.reading.done != null || window.reading.chunks > budget, BUDGET, { timeout: 300_000 });
+  const r = await page.evaluate(() => window.reading);
+  console.log(`# 1,000 images read in ${((Date.now() - t0) / 1000).toFixed(1)} s while training, ${r.chunks} chunks from the read's start to the data shown: ${JSON.stringify(r.heard)}`);
+  assert.ok(r.done != null && r.chunks <= BUDGET, `${r.chunks} training chunks from the read's start, and the images not yet shown (at most ${BUDGET}): ${await shadow(page, '.data-said')}`);
+  const last = r.heard.findIndex((t) => /^Read 1,000 images in [\d.]+ s; training goes on\.$/.test(t));
+  assert.match(r.heard[0], /^Reading your images: 0 of 1,000… \(training waits until they are read\)$/);
+  assert.ok(last > 0, JSON.stringify(r.heard));
+  assert.deepEqual(r.heard.slice(0, last).filter((t) => t === 'chunk'), [], 'no chunk while the worker read the images');
+  // Training goes on by itself, on the images.
+  await page.waitForFunction(() => window.reading.after >= 3, null, { timeout: 60_000 });
+  let s = await state(page);
+  assert.equal(s.running, true);
+  assert.deepEqual(s.data.classes, ['A']);
+  assert.equal(s.preset, 'standard');
+  assert.match(await shadow(page, '.data-said'), /^Your images: 1000 images in 1 class \(A 1000\)/, 'one class: singular');
+
+  // Train from scratch: the link named no preset, so the from-scratch default, as on a page opened plainly.
+  const fresh = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('ready', (e) => ok(e.detail), { once: true })));
+  await page.locator('#demo .reset').click();
+  assert.equal((await fresh).preset, 'tiny-conditional');
+  s = await state(page);
+  assert.deepEqual([s.preset, s.running], ['tiny-conditional', true]);
+  assert.equal(await page.locator('#demo .preset').inputValue(), 'tiny-conditional');
+  assert.deepEqual(s.data.classes, ['A']);
+  await page.evaluate(() => document.querySelector('#demo').pause());
+  assert.deepEqual(page.errors, []);
   await page.close();
 });

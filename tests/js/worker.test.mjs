@@ -294,3 +294,79 @@ test('useData: own data goes to the model and is given again to a model moved to
     control.measures = false;
   }
 });
+
+/**
+ * Image files for readData: `{file, path}` (a File's name and size; `bad`: it does not decode),
+ * and, while installed, the browser's decoding as the worker uses it (createImageBitmap, an
+ * OffscreenCanvas), each decode taking a few ms, in no fixed order.
+ */
+function imageFiles(n, { bad = [] } = {}) {
+  return Array.from({ length: n }, (_, i) => ({ file: { name: `${i}.png`, size: 300, bad: bad.includes(i), i }, path: `set/${i}.png` }));
+}
+function fakeDecoding() {
+  const decoding = { open: 0, most: 0, unclosed: 0 };
+  globalThis.createImageBitmap = async (file) => {
+    decoding.open++;
+    decoding.most = Math.max(decoding.most, decoding.open);
+    await new Promise((r) => setTimeout(r, 1 + ((file.i * 7) % 4))); // later files may finish first
+    decoding.open--;
+    if (file.bad) throw new DOMException('The source image could not be decoded.', 'InvalidStateError');
+    decoding.unclosed++;
+    return { width: 28, height: 28, close() { decoding.unclosed--; } };
+  };
+  globalThis.OffscreenCanvas = class {
+    constructor(width, height) { Object.assign(this, { width, height }); }
+    getContext() {
+      return { canvas: this, clearRect() {}, drawImage() {}, getImageData: (x, y, w, h) => ({ data: new Uint8ClampedArray(w * h * 4) }) };
+    }
+  };
+  return decoding;
+}
+
+test('readData while training: the loop runs no chunk until the images are read, then goes on; images keep their order; the first bad file is named', async () => {
+  const decoding = fakeDecoding();
+  const w = await worker();
+  try {
+    await w.request('checkpointEvery', { every: 0 });
+    const train = w.send('train');
+    await until(() => w.events('stats').length >= 3);
+    const files = imageFiles(1000);
+    const before = w.events('stats').length;
+    const read = w.send('readData', { files });
+    const [reply] = await read.answered;
+    assert.equal(reply.ok, true, JSON.stringify(reply.error));
+    const during = w.events('stats').length - before;
+    assert.ok(during <= 1, `${during} chunks ran while 1,000 images were read (at most the one in flight)`);
+    assert.equal(reply.value.count, 1000);
+    assert.deepEqual(control.images.names, files.map((f) => f.path), 'added in the order chosen, however they decoded');
+    assert.ok(decoding.most > 1 && decoding.most <= 64, `${decoding.most} decoded at once`);
+    assert.equal(decoding.unclosed, 0, 'every decoded image closed');
+    const said = w.events('status').map((e) => e.text);
+    assert.ok(said.includes('Reading your images: 0 of 1,000… (training waits until they are read)'), said.join('\n'));
+    assert.match(said.at(-1), /^Read 1,000 images in [\d.]+ s; training goes on\.$/);
+    // Training goes on by itself: the train request was never answered.
+    const after = w.events('stats').length;
+    await until(() => w.events('stats').length >= after + 3);
+    assert.equal(w.posted.filter((m) => m.id === train.id).length, 0, 'the loop never ended');
+
+    // A bad file among them: the first in the chosen order is named, every decoded image closed,
+    // and training goes on after as well.
+    const bad = await w.request('readData', { files: imageFiles(200, { bad: [150, 70] }) });
+    assert.deepEqual(bad.error, { kind: 'data', message: '70.png: not an image the browser can decode' });
+    assert.equal(decoding.unclosed, 0);
+    const now = w.events('stats').length;
+    await until(() => w.events('stats').length >= now + 2);
+
+    // Paused while a read runs: the loop ends once the read does.
+    const reading = w.send('readData', { files: imageFiles(300) });
+    await w.request('pause');
+    const [[ended], [readReply]] = await Promise.all([train.answered, reading.answered]);
+    assert.equal(ended.value.reason, 'paused');
+    assert.equal(readReply.value.count, 300);
+    assert.match(w.events('status').at(-1).text, /^Read 300 images in [\d.]+ s\.$/, 'paused: no training to go on');
+  } finally {
+    await w.request('pause'); // a loop left running would keep this process alive
+    delete globalThis.createImageBitmap;
+    delete globalThis.OffscreenCanvas;
+  }
+});
