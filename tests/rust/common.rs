@@ -21,6 +21,16 @@ pub fn mnist_train() -> &'static Mnist {
     })
 }
 
+/// The mean difference of two images' pixels, in grey levels of 255.
+pub fn mean_difference(a: &[u8], b: &[u8]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.abs_diff(*y) as f64)
+        .sum::<f64>()
+        / a.len() as f64
+}
+
 /// The CPU device the tests run on.
 pub fn cpu() -> Device {
     ganvas::backend::Backend::CPU.cpu_device().unwrap()

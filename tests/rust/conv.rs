@@ -105,13 +105,8 @@ fn export_agreement(judge: &(Judge, Reference), t: &Trainer) -> Vec<(Storage, f6
                 .unwrap()
                 .predictions();
             let agreed = read.iter().zip(&reference).filter(|(a, b)| a == b).count();
-            let grey = images_to_u8(q.sample(100, SCORE_SEED))
-                .unwrap()
-                .iter()
-                .zip(&pixels)
-                .map(|(a, b)| a.abs_diff(*b) as f64)
-                .sum::<f64>()
-                / pixels.len() as f64;
+            let grey =
+                common::mean_difference(&images_to_u8(q.sample(100, SCORE_SEED)).unwrap(), &pixels);
             (storage, agreed as f64 / SCORE_N as f64, grey)
         })
         .collect()

@@ -144,13 +144,8 @@ fn quantized_generators_draw_the_digits_of_the_shipped_one() {
             agreed as f64 >= agree * 500.0,
             "{storage:?}: the judge reads the same digit in {agreed} of 500"
         );
-        let mean = latent::images_to_u8(q.sample(100, 7))
-            .unwrap()
-            .iter()
-            .zip(&pixels)
-            .map(|(a, b)| a.abs_diff(*b) as f64)
-            .sum::<f64>()
-            / pixels.len() as f64;
+        let mean =
+            common::mean_difference(&latent::images_to_u8(q.sample(100, 7)).unwrap(), &pixels);
         assert!(
             mean < grey,
             "{storage:?}: mean pixel difference {mean:.2} grey levels"
