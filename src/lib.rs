@@ -19,6 +19,7 @@
 
 pub mod adam;
 pub mod backend;
+pub mod conv;
 pub mod data;
 pub mod dataset;
 pub mod defaults;

@@ -6,6 +6,8 @@
 
 use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
+
+use crate::conv::{conv_transpose2d_layer, conv2d_layer};
 use burn::nn::{LeakyRelu, LeakyReluConfig, Linear, PaddingConfig2d};
 use burn::prelude::*;
 use burn::tensor::activation;
@@ -571,9 +573,9 @@ impl Generator {
         let maps =
             leaky_relu(&self.activation, x).reshape([batch, width / (side * side), side, side]);
         let maps = inner.iter().fold(maps, |x, layer| {
-            leaky_relu(&self.activation, layer.forward(x))
+            leaky_relu(&self.activation, conv_transpose2d_layer(layer, x))
         });
-        tanh(last.forward(maps).reshape([batch, IMAGE_PIXELS]))
+        tanh(conv_transpose2d_layer(last, maps).reshape([batch, IMAGE_PIXELS]))
     }
     /// Width of the input this generator takes: z, plus the label's one-hot when conditional.
     pub fn input_width(&self) -> usize {
@@ -618,7 +620,7 @@ impl Discriminator {
             false => {
                 let maps = images.reshape([batch / pack, pack, IMAGE_SIDE, IMAGE_SIDE]);
                 let maps = self.conv.iter().fold(maps, |x, layer| {
-                    leaky_relu(&self.activation, layer.forward(x))
+                    leaky_relu(&self.activation, conv2d_layer(layer, x))
                 });
                 let [n, c, h, w] = maps.dims();
                 maps.reshape([n, c * h * w])

@@ -7,6 +7,7 @@ mod common;
 mod adam;
 mod cli;
 mod conv;
+mod conv_kernels;
 mod data;
 mod dataset;
 mod fuzz;
