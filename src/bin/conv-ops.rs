@@ -1,7 +1,7 @@
 //! `conv-ops`: how fast the CPU backend runs the convolutional nets' layers, forward and
-//! forward + backward, against a matrix product of the same FLOPs (what im2col + matmul would
-//! cost if building the columns were free). Prints a Markdown table for BENCHMARKS.md; run by
-//! `pkg-scripts/bench --native`.
+//! forward + backward, by burn's own ops and by ganvas's kernels (src/conv/), against a matrix
+//! product of the same FLOPs (what im2col + matmul would cost if building the columns were
+//! free). Prints a Markdown table for BENCHMARKS.md; run by `pkg-scripts/bench --native`.
 //!
 //! `RAYON_NUM_THREADS` sets the threads, as for `ganvas train`.
 
@@ -12,7 +12,8 @@ use burn::tensor::Distribution;
 use ganvas::{GanConfig, Preset};
 use std::time::Instant;
 
-type Fwd = Box<dyn Fn(Tensor<4>) -> Tensor<4>>;
+/// A layer's forward: burn's module (`false`) or ganvas's kernels (`true`).
+type Fwd = Box<dyn Fn(Tensor<4>, bool) -> Tensor<4>>;
 
 /// One layer of a preset: its name, input shape `[n, c, side, side]` and output channels.
 struct Layer {
@@ -175,9 +176,9 @@ fn run() {
         ]
     };
     println!(
-        "| preset | layer | shape (batch, channels) | MFLOP fwd | fwd ms | fwd+bwd ms | GFLOP/s fwd+bwd | matmul of the same FLOPs ×3, ms | vs the matmul |"
+        "| preset | layer | shape (batch, channels) | MFLOP fwd | burn: fwd ms | fwd+bwd ms | ganvas: fwd ms | fwd+bwd ms | ganvas GFLOP/s fwd+bwd | matmul of the same FLOPs ×3, ms | burn vs the matmul | ganvas vs the matmul |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (preset, g, d) in [
         ("conv-conditional", [16, 8], [8, 16]),
         ("conv", [64, 32], [32, 64]),
@@ -195,20 +196,29 @@ fn run() {
                     .with_stride([2, 2])
                     .with_padding([1, 1])
                     .init(&device);
-                Box::new(move |x| m.forward(x))
+                Box::new(move |x, ours| match ours {
+                    true => ganvas::conv::conv_transpose2d_layer(&m, x),
+                    false => m.forward(x),
+                })
             } else {
                 let m: Conv2d = Conv2dConfig::new([cin, cout], [4, 4])
                     .with_stride([2, 2])
                     .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
                     .init(&device);
-                Box::new(move |x| m.forward(x))
+                Box::new(move |x, ours| match ours {
+                    true => ganvas::conv::conv2d_layer(&m, x),
+                    false => m.forward(x),
+                })
             };
             let reps = 21;
-            let fwd = time(reps, || sync(forward(x.clone().detach()).sum()));
-            // Forward, then the gradients of the input and of the layer's weights.
-            let both = time(reps, || {
-                let grads = forward(x.clone()).sum().backward();
-                sync(x.grad(&grads).expect("a gradient").sum());
+            let [burn, ours] = [false, true].map(|ours| {
+                let fwd = time(reps, || sync(forward(x.clone().detach(), ours).sum()));
+                // Forward, then the gradients of the input and of the layer's weights.
+                let both = time(reps, || {
+                    let grads = forward(x.clone(), ours).sum().backward();
+                    sync(x.grad(&grads).expect("a gradient").sum());
+                });
+                (fwd, both)
             });
             // A matmul of the same FLOPs as im2col would run: [positions, cin·16] × [cin·16, cout].
             let positions = layer.batch
@@ -223,12 +233,17 @@ fn run() {
             let mm = time(reps, || sync(a.clone().matmul(b.clone()).sum()));
             let mflop = layer.flops() / 1e6;
             println!(
-                "| {preset} | {} | {}, {cin}→{cout} | {mflop:.1} | {fwd:.2} | {both:.2} | {:.1} | {:.2} | {:.1}× |",
+                "| {preset} | {} | {}, {cin}→{cout} | {mflop:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} | {:.2} | {:.1}× | {:.2}× |",
                 layer.name,
                 layer.batch,
-                3.0 * mflop / both,
+                burn.0,
+                burn.1,
+                ours.0,
+                ours.1,
+                3.0 * mflop / ours.1,
                 3.0 * mm,
-                both / (3.0 * mm)
+                burn.1 / (3.0 * mm),
+                ours.1 / (3.0 * mm)
             );
         }
     }

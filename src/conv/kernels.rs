@@ -93,35 +93,27 @@ impl Geometry {
 pub fn forward(g: &Geometry, x: &[f32], w: &[f32], y: &mut [f32]) {
     g.check(x.len(), w.len(), y.len());
     let (k, o, q) = (g.k(), g.out_channels, g.out_pixels());
-    let mut cols = vec![0.0; k * g.chunk() * q];
-    let mut prod = vec![0.0; o * g.chunk() * q];
-    for (first, images) in chunks(g) {
+    let threads = chunk_count(g) == 1;
+    let buffers = || (Columns::new(g), vec![0.0; o * g.chunk() * q]);
+    pieces(y, g.chunk() * o * q, buffers, |(cols, prod), i, y| {
+        let (first, images) = chunk_at(g, i);
         let p = images * q;
-        im2col(
-            g,
-            &x[first * g.in_channels * g.in_pixels()..],
-            images,
-            &mut cols[..k * p],
-        );
+        im2col(g, &x[first * g.in_channels * g.in_pixels()..], images, cols);
         // prod[O, P] = W[O, K] · cols[K, P]
-        matmul(o, p, k, &mut prod, false, (w, k, 1), (&cols, p, 1));
-        scatter_rows(
-            &prod[..o * p],
-            &mut y[first * o * q..(first + images) * o * q],
-            o,
-            q,
-        );
-    }
+        matmul((o, p, k), prod, (w, k, 1), (cols.filled(), p, 1), threads);
+        scatter_rows(&prod[..o * p], y, o, q);
+    });
 }
 
 /// `dx = ∂L/∂x` of `y = conv(x, w)` given `dy = ∂L/∂y` (overwrites `dx`).
 pub fn input_grad(g: &Geometry, w: &[f32], dy: &[f32], dx: &mut [f32]) {
     g.check(dx.len(), w.len(), dy.len());
     let (k, o, q) = (g.k(), g.out_channels, g.out_pixels());
-    let mut cols = vec![0.0; k * g.chunk() * q];
-    let mut grad = vec![0.0; o * g.chunk() * q];
-    dx.fill(0.0);
-    for (first, images) in chunks(g) {
+    let threads = chunk_count(g) == 1;
+    let buffers = || (vec![0.0; k * g.chunk() * q], vec![0.0; o * g.chunk() * q]);
+    let per_image = g.in_channels * g.in_pixels();
+    pieces(dx, g.chunk() * per_image, buffers, |(cols, grad), i, dx| {
+        let (first, images) = chunk_at(g, i);
         let p = images * q;
         gather_rows(
             &dy[first * o * q..(first + images) * o * q],
@@ -130,61 +122,110 @@ pub fn input_grad(g: &Geometry, w: &[f32], dy: &[f32], dx: &mut [f32]) {
             q,
         );
         // cols[K, P] = Wᵀ[K, O] · dY[O, P]: W read down its columns.
-        matmul(k, p, o, &mut cols, false, (w, 1, k), (&grad, p, 1));
-        col2im(
-            g,
-            &cols[..k * p],
-            images,
-            &mut dx[first * g.in_channels * g.in_pixels()..],
-        );
-    }
+        matmul((k, p, o), cols, (w, 1, k), (grad, p, 1), threads);
+        dx.fill(0.0);
+        col2im(g, &cols[..k * p], images, dx);
+    });
 }
 
-/// `dw = ∂L/∂w` of `y = conv(x, w)` given `dy = ∂L/∂y` (overwrites `dw`).
+/// `dw = ∂L/∂w` of `y = conv(x, w)` given `dy = ∂L/∂y` (overwrites `dw`). Each chunk's
+/// product goes to a buffer of its own and they are added up in chunk order, so the result
+/// does not depend on how many threads ran the chunks.
 pub fn weight_grad(g: &Geometry, x: &[f32], dy: &[f32], dw: &mut [f32]) {
     g.check(x.len(), dw.len(), dy.len());
     let (k, o, q) = (g.k(), g.out_channels, g.out_pixels());
-    let mut cols = vec![0.0; k * g.chunk() * q];
-    let mut grad = vec![0.0; o * g.chunk() * q];
-    dw.fill(0.0);
-    for (first, images) in chunks(g) {
+    let chunks = chunk_count(g);
+    let mut partial = match chunks {
+        1 => Vec::new(),
+        n => vec![0.0; n * o * k],
+    };
+    let out = if chunks == 1 {
+        &mut *dw
+    } else {
+        &mut partial[..]
+    };
+    let buffers = || (Columns::new(g), vec![0.0; o * g.chunk() * q]);
+    pieces(out, o * k, buffers, |(cols, grad), i, dw| {
+        let (first, images) = chunk_at(g, i);
         let p = images * q;
-        im2col(
-            g,
-            &x[first * g.in_channels * g.in_pixels()..],
-            images,
-            &mut cols[..k * p],
-        );
+        im2col(g, &x[first * g.in_channels * g.in_pixels()..], images, cols);
         gather_rows(
             &dy[first * o * q..(first + images) * o * q],
             &mut grad[..o * p],
             o,
             q,
         );
-        // dW[O, K] += dY[O, P] · cols[K, P]ᵀ: the columns read across, as rows of colsᵀ.
-        matmul(o, k, p, dw, first > 0, (&grad, p, 1), (&cols, 1, p));
+        // dW[O, K] = dY[O, P] · cols[K, P]ᵀ: the columns read across, as rows of colsᵀ.
+        matmul(
+            (o, k, p),
+            dw,
+            (grad, p, 1),
+            (cols.filled(), 1, p),
+            chunks == 1,
+        );
+    });
+    if chunks > 1 {
+        dw.copy_from_slice(&partial[..o * k]);
+        for part in partial.chunks_exact(o * k).skip(1) {
+            for (d, v) in dw.iter_mut().zip(part) {
+                *d += *v;
+            }
+        }
+    } else if g.batch == 0 {
+        dw.fill(0.0);
     }
 }
 
-/// The batch in chunks: `(first image, images)`.
-fn chunks(g: &Geometry) -> impl Iterator<Item = (usize, usize)> {
-    let step = g.chunk();
-    (0..g.batch)
-        .step_by(step)
-        .map(move |first| (first, step.min(g.batch - first)))
+/// How many chunks the batch is cut into.
+fn chunk_count(g: &Geometry) -> usize {
+    g.batch.div_ceil(g.chunk()).max(1)
 }
 
-/// `dst[m, n] (+)= lhs[m, k] · rhs[k, n]`, row-major `dst`; each operand given as
-/// `(data, row stride, column stride)`, so a transpose is a swap of strides. With `accumulate`
-/// the product is added to what `dst` holds.
+/// Chunk `i`'s first image and image count.
+fn chunk_at(g: &Geometry, i: usize) -> (usize, usize) {
+    let first = i * g.chunk();
+    (first, g.chunk().min(g.batch.saturating_sub(first)))
+}
+
+/// Calls `f(buffers, i, piece)` for each `piece`-long piece `i` of `out` (the last may be
+/// shorter), with scratch buffers made by `init`: natively on rayon's threads, one set of
+/// buffers per thread; in the browser in order (the wasm has one thread).
+#[cfg(not(target_arch = "wasm32"))]
+fn pieces<S>(
+    out: &mut [f32],
+    piece: usize,
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, usize, &mut [f32]) + Sync + Send,
+) {
+    use rayon::prelude::*;
+    out.par_chunks_mut(piece.max(1))
+        .enumerate()
+        .for_each_init(init, |buffers, (i, out)| f(buffers, i, out));
+}
+
+#[cfg(target_arch = "wasm32")]
+fn pieces<S>(
+    out: &mut [f32],
+    piece: usize,
+    init: impl Fn() -> S,
+    f: impl Fn(&mut S, usize, &mut [f32]),
+) {
+    let mut buffers = init();
+    for (i, out) in out.chunks_mut(piece.max(1)).enumerate() {
+        f(&mut buffers, i, out);
+    }
+}
+
+/// `dst[m, n] = lhs[m, k] · rhs[k, n]`, row-major `dst`; each operand given as
+/// `(data, row stride, column stride)`, so a transpose is a swap of strides.
+/// `threads`: whether gemm may split the product over rayon's threads (not when the chunks
+/// already run on them).
 fn matmul(
-    m: usize,
-    n: usize,
-    k: usize,
+    (m, n, k): (usize, usize, usize),
     dst: &mut [f32],
-    accumulate: bool,
     (lhs, lhs_rs, lhs_cs): (&[f32], usize, usize),
     (rhs, rhs_rs, rhs_cs): (&[f32], usize, usize),
+    threads: bool,
 ) {
     if m == 0 || n == 0 {
         return;
@@ -195,13 +236,16 @@ fn matmul(
         assert!(lhs.len() > last(m, k, lhs_rs, lhs_cs) && rhs.len() > last(k, n, rhs_rs, rhs_cs));
     }
     #[cfg(not(target_arch = "wasm32"))]
-    let parallelism = if m * n * k >= PARALLEL_FLOPS {
+    let parallelism = if threads && m * n * k >= PARALLEL_FLOPS {
         gemm::Parallelism::Rayon(0)
     } else {
         gemm::Parallelism::None
     };
     #[cfg(target_arch = "wasm32")]
-    let parallelism = gemm::Parallelism::None;
+    let parallelism = {
+        let _ = threads;
+        gemm::Parallelism::None
+    };
     // SAFETY: every index gemm touches, `(rows - 1) * row stride + (cols - 1) * column
     // stride` at most, was checked against its slice's length above; `dst` is borrowed
     // mutably, so it aliases neither operand.
@@ -213,7 +257,7 @@ fn matmul(
             dst.as_mut_ptr(),
             1,
             n as isize,
-            accumulate,
+            false,
             lhs.as_ptr(),
             lhs_cs as isize,
             lhs_rs as isize,
@@ -292,40 +336,79 @@ impl Geometry {
 
 /// Columns `[K, images·Q]` of `images` NCHW images: row `(c, ki, kj)`, column `(n, oh, ow)`
 /// holds input pixel `(n, c, oh·s − pad + ki, ow·s − pad + kj)`, or 0 in the padding.
-fn im2col(g: &Geometry, x: &[f32], images: usize, cols: &mut [f32]) {
+///
+/// Only the pixels inside the input are written: which entries are padding depends on the
+/// tap alone, so a buffer that was zeroed for this many images keeps its zeros chunk after
+/// chunk (see [`Columns`]), and no tap row is filled twice.
+fn im2col(g: &Geometry, x: &[f32], images: usize, cols: &mut Columns) {
     let [oh, ow] = g.out_size().expect("checked");
     let (q, plane, width) = (oh * ow, g.in_pixels(), g.in_size[1]);
     let [sh, sw] = g.stride;
-    let p = images * q;
-    let taps = g.kernel[0] * g.kernel[1];
-    for (row, dst_row) in cols.chunks_exact_mut(p).enumerate() {
-        let (c, t) = (row / taps, row % taps);
-        let tap = g.tap(t / g.kernel[1], t % g.kernel[1]);
-        let (lo, hi) = tap.cols;
+    let taps: Vec<Tap> = (0..g.kernel[0] * g.kernel[1])
+        .map(|t| g.tap(t / g.kernel[1], t % g.kernel[1]))
+        .collect();
+    if images == 0 {
+        return;
+    }
+    let cols = cols.zeroed_for(images);
+    for (row, dst_row) in cols.chunks_exact_mut(images * q).enumerate() {
+        let (c, tap) = (row / taps.len(), &taps[row % taps.len()]);
+        let ((r0, r1), (lo, hi)) = (tap.rows, tap.cols);
+        if lo == hi {
+            continue;
+        }
+        let len = hi - lo;
         for (n, dst) in dst_row.chunks_exact_mut(q).enumerate() {
             let src = &x[(n * g.in_channels + c) * plane..][..plane];
-            dst[..tap.rows.0 * ow].fill(0.0);
-            dst[tap.rows.1 * ow..].fill(0.0);
-            if lo == hi {
-                dst.fill(0.0);
-                continue;
-            }
-            for (i, r) in (tap.rows.0..tap.rows.1).enumerate() {
-                let out = &mut dst[r * ow..][..ow];
-                out[..lo].fill(0.0);
-                out[hi..].fill(0.0);
-                let start = tap.first + i * sh * width;
+            for (i, out) in dst[r0 * ow..r1 * ow].chunks_exact_mut(ow).enumerate() {
                 let out = &mut out[lo..hi];
+                let src = &src[tap.first + i * sh * width..];
                 if sw == 1 {
-                    out.copy_from_slice(&src[start..][..hi - lo]);
+                    out.copy_from_slice(&src[..len]);
                 } else {
-                    let src = &src[start..][..(hi - lo - 1) * sw + 1];
-                    for (v, s) in out.iter_mut().zip(src.iter().step_by(sw)) {
-                        *v = *s;
+                    for (v, s) in out.iter_mut().zip(src.chunks(sw)) {
+                        *v = s[0];
                     }
                 }
             }
         }
+    }
+}
+
+/// A column buffer for [`im2col`], and the image count whose layout its zeros are in.
+struct Columns {
+    data: Vec<f32>,
+    rows: usize,
+    /// Columns per image (output pixels).
+    q: usize,
+    /// `None` while every entry is zero, which suits any count.
+    images: Option<usize>,
+}
+
+impl Columns {
+    fn new(g: &Geometry) -> Self {
+        let (rows, q) = (g.k(), g.out_pixels());
+        Columns {
+            data: vec![0.0; rows * g.chunk() * q],
+            rows,
+            q,
+            images: None,
+        }
+    }
+
+    /// The buffer for `images` images, zeroed again if it was laid out for another count.
+    fn zeroed_for(&mut self, images: usize) -> &mut [f32] {
+        let len = self.rows * images * self.q;
+        if self.images.is_some_and(|n| n != images) {
+            self.data[..len].fill(0.0);
+        }
+        self.images = Some(images);
+        &mut self.data[..len]
+    }
+
+    /// The columns [`im2col`] wrote last.
+    fn filled(&self) -> &[f32] {
+        &self.data[..self.rows * self.images.unwrap_or(0) * self.q]
     }
 }
 
