@@ -4,7 +4,8 @@
 // what www/pkg/ holds (ganvas.js, ganvas_bg.wasm, standard.ganvas, judge.ganvas), served as
 // /pkg/ of the page; builds take turns, round after round, so that a slow spell of the machine
 // falls on all of them. What the size levers cost in speed (BENCHMARKS.md, "Page weight").
-// Usage: node pkg-scripts/bench-builds.mjs [--rounds N] [--seconds S] name=dir [name=dir ...]
+// Usage: node pkg-scripts/bench-builds.mjs [--rounds N] [--seconds S] [--presets a,b] name=dir [name=dir ...]
+//   (presets: tiny,standard unless named)
 import { resolve } from 'node:path';
 import { serve } from './serve.mjs';
 import { launch, mount, trainFor } from '../tests/browser/harness.mjs';
@@ -16,10 +17,12 @@ const option = (name, fallback) => {
 };
 const rounds = option('--rounds', 3);
 const seconds = option('--seconds', 20);
+const presetsAt = args.indexOf('--presets');
+const presets = presetsAt < 0 ? ['tiny', 'standard'] : args.splice(presetsAt, 2)[1].split(',');
 const builds = args.map((a) => {
   const [name, dir] = a.split('=');
   if (!dir) throw new Error(`expected name=dir, got ${a}`);
-  return { name, dir: resolve(dir), firstGrid: [], rate: { tiny: [], standard: [] } };
+  return { name, dir: resolve(dir), firstGrid: [], rate: Object.fromEntries(presets.map((p) => [p, []])) };
 });
 if (!builds.length) throw new Error('usage: bench-builds.mjs [--rounds N] [--seconds S] name=dir ...');
 
@@ -36,14 +39,14 @@ try {
       await page.goto(`http://localhost:${server.address().port}/`);
       await page.waitForFunction(() => document.querySelector('#demo')?.state?.ready, null, { timeout: 120_000 });
       b.firstGrid.push((Date.now() - t0) / 1000);
-      for (const preset of ['tiny', 'standard']) {
+      for (const preset of presets) {
         await mount(page, { backend: 'cpu', preset, weights: 'none', 'score-every': '0', 'checkpoint-every': '0' });
         const r = await trainFor(page, { steps: 1e9, seconds, warmup: 20 });
         b.rate[preset].push(r.rate);
       }
       await context.close();
       server.close();
-      console.error(`round ${round + 1}: ${b.name}: first grid ${b.firstGrid.at(-1).toFixed(2)} s, tiny ${b.rate.tiny.at(-1).toFixed(1)}, standard ${b.rate.standard.at(-1).toFixed(2)} steps/s`);
+      console.error(`round ${round + 1}: ${b.name}: first grid ${b.firstGrid.at(-1).toFixed(2)} s, ${presets.map((p) => `${p} ${b.rate[p].at(-1).toFixed(2)}`).join(', ')} steps/s`);
     }
   }
 } finally {
@@ -53,10 +56,10 @@ try {
 const [ref] = builds;
 const rel = (v, r) => `${((v / r - 1) * 100).toFixed(1)}%`;
 console.log(`Median of ${rounds} rounds (${seconds} s of training per preset, CPU backend, batch 64); ± against ${ref.name}.\n`);
-console.log('| build | first pretrained grid, s | tiny steps/s | standard steps/s |\n|---|---|---|---|');
+console.log(`| build | first pretrained grid, s | ${presets.map((p) => `${p} steps/s`).join(' | ')} |\n|---|---|${presets.map(() => '---|').join('')}`);
 for (const b of builds) {
-  const [g, t, s] = [median(b.firstGrid), median(b.rate.tiny), median(b.rate.standard)];
-  const [g0, t0, s0] = [median(ref.firstGrid), median(ref.rate.tiny), median(ref.rate.standard)];
-  const cmp = b === ref ? ['', '', ''] : [` (${rel(g, g0)})`, ` (${rel(t, t0)})`, ` (${rel(s, s0)})`];
-  console.log(`| ${b.name} | ${g.toFixed(2)}${cmp[0]} | ${t.toFixed(1)}${cmp[1]} | ${s.toFixed(2)}${cmp[2]} |`);
+  const cells = [median(b.firstGrid), ...presets.map((p) => median(b.rate[p]))];
+  const refs = [median(ref.firstGrid), ...presets.map((p) => median(ref.rate[p]))];
+  const shown = cells.map((v, i) => `${v.toFixed(2)}${b === ref ? '' : ` (${rel(v, refs[i])})`}`);
+  console.log(`| ${b.name} | ${shown.join(' | ')} |`);
 }

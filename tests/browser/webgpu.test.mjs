@@ -195,6 +195,9 @@ test('conv-conditional trains on WebGPU: a few steps, finite, the losses of the 
     for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake']) {
       assert.ok(Number.isFinite(g[k]), `step ${g.step} ${k} on WebGPU: ${g[k]}`);
       // The same arithmetic in another order: equal to a few parts in 10,000 (float sums).
+      // The convolutions differ in code too: ganvas's own kernels on the CPU (src/conv/, in
+      // the wasm with SIMD128), burn's own ops on WebGPU, so this checks the kernels in the
+      // browser's build against burn's, forward and backward, three steps deep.
       assert.ok(Math.abs(g[k] - c[k]) <= 1e-3 * Math.max(1, Math.abs(c[k])), `step ${g.step} ${k}: WebGPU ${g[k]} vs CPU ${c[k]}`);
     }
   }
