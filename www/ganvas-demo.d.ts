@@ -324,7 +324,7 @@ export class GanvasDemo extends HTMLElement {
    * Fresh random weights (a random seed), and training starts (what Train from scratch does).
    * The network: the current preset if one was picked (changed after the element started, or
    * named by the `preset` attribute, or a run link's, of an element that opened on fresh
-   * weights), else the crate's from-scratch preset (tiny-conditional; tiny for own images
+   * weights), else the crate's from-scratch preset (conv-conditional; tiny for own images
    * without classes). The recipe: the panel's Recipe menu, which starts at the crate's
    * from-scratch recipe (fast); the `recipe` attribute does not apply here.
    */

@@ -280,10 +280,10 @@ test('a folder of 1,000 images chosen while a run link trains: training steps as
   // Train from scratch: the link named no preset, so the from-scratch default, as on a page opened plainly.
   const fresh = page.evaluate(() => new Promise((ok) => document.querySelector('#demo').addEventListener('ready', (e) => ok(e.detail), { once: true })));
   await page.locator('#demo .reset').click();
-  assert.equal((await fresh).preset, 'tiny-conditional');
+  assert.equal((await fresh).preset, 'conv-conditional');
   s = await state(page);
-  assert.deepEqual([s.preset, s.running], ['tiny-conditional', true]);
-  assert.equal(await page.locator('#demo .preset').inputValue(), 'tiny-conditional');
+  assert.deepEqual([s.preset, s.running], ['conv-conditional', true]);
+  assert.equal(await page.locator('#demo .preset').inputValue(), 'conv-conditional');
   assert.deepEqual(s.data.classes, ['A']);
   await page.evaluate(() => document.querySelector('#demo').pause());
   assert.deepEqual(page.errors, []);
