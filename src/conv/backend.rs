@@ -161,10 +161,32 @@ fn values(t: &FlexTensor) -> std::borrow::Cow<'_, [f32]> {
     }
 }
 
-/// A tensor of `shape` that `fill` writes.
-fn computed(shape: [usize; 4], fill: impl FnOnce(&mut [f32])) -> FlexTensor {
+/// Which of a convolution's three tensors a kernel writes: its input (or input gradient), its
+/// weight (gradient) or its output (gradient), as NCHW / `[out, in, kh, kw]` shapes.
+#[derive(Clone, Copy)]
+enum Writes {
+    Input,
+    Weight,
+    Output,
+}
+
+/// `kernel(g, a, b, out)` on `a`'s and `b`'s values, into a new tensor shaped as `writes`.
+fn run(
+    g: &Geometry,
+    a: &FlexTensor,
+    b: &FlexTensor,
+    writes: Writes,
+    kernel: fn(&Geometry, &[f32], &[f32], &mut [f32]),
+) -> FlexTensor {
+    let [oh, ow] = g.out_size().expect("a checked geometry");
+    let shape = match writes {
+        Writes::Input => [g.batch, g.in_channels, g.in_size[0], g.in_size[1]],
+        Writes::Weight => [g.out_channels, g.in_channels, g.kernel[0], g.kernel[1]],
+        Writes::Output => [g.batch, g.out_channels, oh, ow],
+    };
+    let (a, b) = (values(a), values(b));
     let mut out = vec![0.0f32; shape.iter().product()];
-    fill(&mut out);
+    kernel(g, &a, &b, &mut out);
     FlexTensor::new(
         Bytes::from_elems(out),
         Layout::contiguous(Shape::from(shape)),
@@ -172,22 +194,15 @@ fn computed(shape: [usize; 4], fill: impl FnOnce(&mut [f32])) -> FlexTensor {
     )
 }
 
-fn nchw(g: &Geometry) -> ([usize; 4], [usize; 4], [usize; 4]) {
-    let [oh, ow] = g.out_size().expect("a checked geometry");
-    (
-        [g.batch, g.in_channels, g.in_size[0], g.in_size[1]],
-        [g.out_channels, g.in_channels, g.kernel[0], g.kernel[1]],
-        [g.batch, g.out_channels, oh, ow],
-    )
-}
-
+/// Each op is one of the three kernels on the geometry of a convolution (for a transposed
+/// conv, the convolution it is the input gradient of), or burn's own op where the kernels do
+/// not apply.
 impl ConvBackend for Flex {
     fn conv2d_no_bias(x: FlexTensor, weight: FlexTensor, options: ConvOptions<2>) -> FlexTensor {
-        let Some(g) = conv_geometry(&x, &weight, &options) else {
-            return Self::conv2d(x, weight, None, options);
-        };
-        let (xv, wv) = (values(&x), values(&weight));
-        computed(nchw(&g).2, |y| kernels::forward(&g, &xv, &wv, y))
+        match conv_geometry(&x, &weight, &options) {
+            Some(g) => run(&g, &x, &weight, Writes::Output, kernels::forward),
+            None => Self::conv2d(x, weight, None, options),
+        }
     }
 
     fn conv2d_no_bias_x_grad(
@@ -196,11 +211,10 @@ impl ConvBackend for Flex {
         grad: FlexTensor,
         options: ConvOptions<2>,
     ) -> FlexTensor {
-        let Some(g) = conv_geometry(&x, &weight, &options) else {
-            return Self::conv2d_x_backward(x, weight, grad, options);
-        };
-        let (wv, dy) = (values(&weight), values(&grad));
-        computed(nchw(&g).0, |dx| kernels::input_grad(&g, &wv, &dy, dx))
+        match conv_geometry(&x, &weight, &options) {
+            Some(g) => run(&g, &weight, &grad, Writes::Input, kernels::input_grad),
+            None => Self::conv2d_x_backward(x, weight, grad, options),
+        }
     }
 
     fn conv2d_no_bias_weight_grad(
@@ -209,11 +223,10 @@ impl ConvBackend for Flex {
         grad: FlexTensor,
         options: ConvOptions<2>,
     ) -> FlexTensor {
-        let Some(g) = conv_geometry(&x, &weight, &options) else {
-            return Self::conv2d_weight_backward(x, weight, grad, options);
-        };
-        let (xv, dy) = (values(&x), values(&grad));
-        computed(nchw(&g).1, |dw| kernels::weight_grad(&g, &xv, &dy, dw))
+        match conv_geometry(&x, &weight, &options) {
+            Some(g) => run(&g, &x, &grad, Writes::Weight, kernels::weight_grad),
+            None => Self::conv2d_weight_backward(x, weight, grad, options),
+        }
     }
 
     fn conv_transpose2d_no_bias(
@@ -221,11 +234,10 @@ impl ConvBackend for Flex {
         weight: FlexTensor,
         options: ConvTransposeOptions<2>,
     ) -> FlexTensor {
-        let Some(g) = conv_transpose_geometry(&x, &weight, &options) else {
-            return Self::conv_transpose2d(x, weight, None, options);
-        };
-        let (wv, xv) = (values(&weight), values(&x));
-        computed(nchw(&g).0, |y| kernels::input_grad(&g, &wv, &xv, y))
+        match conv_transpose_geometry(&x, &weight, &options) {
+            Some(g) => run(&g, &weight, &x, Writes::Input, kernels::input_grad),
+            None => Self::conv_transpose2d(x, weight, None, options),
+        }
     }
 
     fn conv_transpose2d_no_bias_x_grad(
@@ -234,11 +246,10 @@ impl ConvBackend for Flex {
         grad: FlexTensor,
         options: ConvTransposeOptions<2>,
     ) -> FlexTensor {
-        let Some(g) = conv_transpose_geometry(&x, &weight, &options) else {
-            return Self::conv_transpose2d_x_backward(weight, grad, options);
-        };
-        let (dy, wv) = (values(&grad), values(&weight));
-        computed(nchw(&g).2, |dx| kernels::forward(&g, &dy, &wv, dx))
+        match conv_transpose_geometry(&x, &weight, &options) {
+            Some(g) => run(&g, &grad, &weight, Writes::Output, kernels::forward),
+            None => Self::conv_transpose2d_x_backward(weight, grad, options),
+        }
     }
 
     fn conv_transpose2d_no_bias_weight_grad(
@@ -247,11 +258,10 @@ impl ConvBackend for Flex {
         grad: FlexTensor,
         options: ConvTransposeOptions<2>,
     ) -> FlexTensor {
-        let Some(g) = conv_transpose_geometry(&x, &weight, &options) else {
-            return Self::conv_transpose2d_weight_backward(x, weight, grad, options);
-        };
-        let (dy, xv) = (values(&grad), values(&x));
-        computed(nchw(&g).1, |dw| kernels::weight_grad(&g, &dy, &xv, dw))
+        match conv_transpose_geometry(&x, &weight, &options) {
+            Some(g) => run(&g, &grad, &x, Writes::Weight, kernels::weight_grad),
+            None => Self::conv_transpose2d_weight_backward(x, weight, grad, options),
+        }
     }
 }
 
