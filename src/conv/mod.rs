@@ -18,6 +18,8 @@
 //! about the rest of the crate, so it could be offered upstream as Flex's conv backward.
 
 pub mod backend;
+#[cfg(feature = "test-hooks")]
+pub mod check;
 pub mod kernels;
 
 use burn::backend::Dispatch;

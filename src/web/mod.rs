@@ -479,6 +479,26 @@ impl Ganvas {
         self.chooser.cpu_slowdown = cpu_slowdown.max(1.0);
     }
 
+    /// ganvas's conv kernels against burn's own ops in this build, on the CPU backend, for
+    /// each shape of `conv::check`: `[shape, [output, input gradient, weight gradient, bias
+    /// gradient] as fractions of their tolerance (at most 1 where they agree), whether the
+    /// output had a value that is not 0]`.
+    #[wasm_bindgen(js_name = debugConvCheck)]
+    pub fn debug_conv_check() -> Result<JsValue, JsValue> {
+        use crate::conv::check;
+        let rows: Vec<(String, [f32; 4], bool)> = check::CASES
+            .iter()
+            .map(|c| {
+                (
+                    format!("{c:?}"),
+                    check::against_burn(*c),
+                    check::has_output(*c),
+                )
+            })
+            .collect();
+        to_js(&rows)
+    }
+
     /// Panics, which in wasm aborts the module, as a bug in burn or here would.
     #[wasm_bindgen(js_name = debugPanic)]
     pub fn debug_panic(&self) {

@@ -3,11 +3,31 @@
 // D's opinion, and its grid (ten columns, one per digit) is drawn with ink on a dark background.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridPixels, mount, open, start } from './harness.mjs';
+import { gridPixels, mount, open, serveHooked, start } from './harness.mjs';
 
 let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
+let hooked;
+before(async () => { env = await start(); hooked = await serveHooked(); });
+after(async () => { hooked?.close(); await env?.close(); });
+
+// The Rust tests check the kernels natively; this runs the same check (src/conv/check.rs) in
+// the browser's wasm, SIMD128 and all, through the tests' build.
+test('in the wasm, the conv kernels match burn\'s ops in outputs and every gradient', { timeout: 300_000 }, async () => {
+  const page = await open(env.browser, `${hooked.base}/`);
+  const rows = await page.evaluate(async () => {
+    const { default: init, Ganvas } = await import('/pkg/ganvas.js');
+    await init();
+    return Ganvas.debugConvCheck();
+  });
+  assert.equal(rows.length, 14);
+  for (const [shape, worst, hasOutput] of rows) {
+    assert.ok(worst.every((w) => w <= 1), `${shape}: output, input, weight, bias gradients at ${worst} of their tolerance`);
+    assert.ok(hasOutput, `an all-zero output proves nothing: ${shape}`);
+  }
+  console.log(`# worst of the tolerance over ${rows.length} shapes: ${Math.max(...rows.flatMap((r) => r[1])).toFixed(3)}`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
 
 test('a conv-conditional run link trains on the CPU, pauses at its step and draws digits the judge reads', { timeout: 600_000 }, async () => {
   const page = await open(env.browser, `${env.base}/index.html#preset=conv-conditional&seed=1&recipe=fast&backend=cpu&pause-at=600`);
