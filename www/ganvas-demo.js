@@ -1,35 +1,18 @@
 // <ganvas-demo>: a GAN on MNIST that opens with pretrained digits, trains in the browser (in a
 // Web Worker) and lets you explore the latent space; a judge scores the digits as training
 // goes. Its API (attributes, properties, events, methods, `state`) is ganvas-demo.d.ts; how
-// the parts fit is docs/architecture.md. This file is wiring: each helper gets callbacks, not
+// the parts fit is docs/architecture.md. parts.js makes the helpers, each with callbacks, not
 // the element. attributes.js reads the attributes; rpc.js asks the worker (protocol.js);
 // training.js is Train/Pause/pause-at; recovery.js and rescue.js handle a lost model; runs.js
 // keeps checkpoints; grid.js, explore.js, dview.js, nearest.js, timelapse.js, charts.js,
 // panel.js, status.js and picker.js draw; controls.js maps the panel's inputs to the methods.
 import { SETTINGS_ATTRS, withAttributes } from './attributes.js';
-import { Background } from './background.js';
-import { LossChart, QualityMeter } from './charts.js';
 import { wireControls } from './controls.js';
-import { DeviceChoice } from './device-choice.js';
-import { DView } from './dview.js';
-import { ExploreView } from './explore.js';
-import { GridView } from './grid.js';
-import { NearestView } from './nearest.js';
-import { OwnData } from './own-data.js';
-import { Panel } from './panel.js';
-import { DigitPicker } from './picker.js';
-import { Recovery } from './recovery.js';
-import { quiet, RpcClient } from './rpc.js';
-import { Rescue } from './rescue.js';
-import { SavedRuns } from './runs.js';
-import { RunSettings } from './settings.js';
+import { makeParts } from './parts.js';
+import { quiet } from './rpc.js';
 import { linkTo } from './share.js';
 import { spawnWorker } from './spawn.js';
-import { StatusLine } from './status.js';
 import { TEMPLATE } from './template.js';
-import { followTheme } from './theme.js';
-import { TimelapseView } from './timelapse.js';
-import { Training } from './training.js';
 
 export class GanvasDemo extends withAttributes(HTMLElement) {
   constructor() {
@@ -37,77 +20,7 @@ export class GanvasDemo extends withAttributes(HTMLElement) {
     this.root = this.attachShadow({ mode: 'open' });
     this.root.innerHTML = TEMPLATE;
     const $ = (this.$ = (sel) => this.root.querySelector(sel));
-    const call = (type, args, transfer) => this.rpc.call(type, args, transfer);
-    const report = (during) => (e) => quiet(e) || this.fail(e, during);
-    const announce = (name, detail) => this.dispatchEvent(new CustomEvent(name, { detail }));
-    this.rpc = new RpcClient((msg) => this.onEvent(msg));
-    this.status = new StatusLine($);
-    this.panel = new Panel($);
-    this.losses = new LossChart($);
-    this.meter = new QualityMeter($);
-    this.recovery = new Recovery();
-    this.training = new Training({
-      call, pauseAt: () => this.pauseAt, failed: report('train'),
-      changed: (on) => { this.panel.running(on); if (on) this.runs.withdraw(); }, // training this model: an offer to resume another is stale
-      paused: (step, atStop) => atStop && this.status.message(`Paused at step ${step.toLocaleString('en')}, where this run was set to stop (pause-at); press Train to go on.`),
-    });
-    this.runs = new SavedRuns(this.status, {
-      id: () => this.id, enabled: () => this.checkpointEvery !== 0, kept: (detail) => announce('checkpoint', detail),
-      load: (bytes) => call('loadCheckpoint', { bytes }), fail: (e) => this.fail(e, 'loadCheckpoint'),
-      extras: (step) => ({ history: this.losses.saved(), timelapse: this.timeline.saved(step), run: this.model?.run ?? null, backend: this.model?.info.backend }),
-      resumed: (model, resuming, run) => { this.forgetRun(); this.recovery.kept(run); this.onModel(model, resuming); },
-    });
-    this.rescue = new Rescue(this.recovery, this.status, {
-      announce, stopped: () => this.training.stopped(), stale: (on) => this.grid.stale(on), fail: (e, during) => this.fail(e, during),
-      call, restored: (step) => this.newState(step), afresh: () => this.trainFromScratch(), backend: () => this.$('.backend-select').value,
-      onWebGpu: () => this.model?.info.backend === 'webgpu', running: () => this.running,
-      restart: ({ backend, checkpoint: from }, resuming) => this.start(
-        { backend, preset: from?.preset ?? this.model?.preset ?? this.preset, seed: this.seedOrFail(), weights: from ? null : this.weightsChoice(), checkpoint: from?.bytes },
-        resuming && { ...resuming, history: this.losses.history, timelapse: this.timeline.saved(from.step), run: this.model?.run },
-      ),
-    });
-    this.nearest = new NearestView($, {
-      find: (pixels) => call('nearest', { pixels }), defaults: () => this.model?.defaults,
-      own: () => (this.model?.own ? { classes: this.model.own.classes, typical: this.meter.ownTypical() } : null),
-      found: (detail) => announce('nearest', detail), failed: (e) => quiet(e) || this.nearest.unavailable(e.message),
-    });
-    this.explore = new ExploreView($, {
-      generate: ({ z, labels }) => call('generate', { z, labels }), morph: (path) => call('morph', path),
-      failed: report('generate'), zoomed: (pixels) => { // drawn (null: none explored): its nearest training digits, and `explore`
-        this.nearest.show(pixels);
-        if (pixels) announce('explore', { index: this.explore.selected, target: this.explore.target, dims: [...this.explore.dims] });
-      },
-    });
-    this.timeline = new TimelapseView($, { said: (text) => this.status.message(text), failed: (e) => this.fail(e, 'timelapse') });
-    this.grid = new GridView($('.grid'), {
-      generate: ({ z, labels }) => call('generate', { z, labels }), model: () => this.model,
-      after: () => this.explore.draw(), failed: report('generate'),
-      // The timelapse is of the grid as it opens (rows of 0–9): not of a picked digit's.
-      drawn: (pixels, model, grid) => { if (grid.digit == null) this.timeline.capture(model.step, pixels, grid.cols); },
-    });
-    this.dview = new DView($, { request: () => call('dview'), shown: (detail) => announce('dview', detail), failed: (e) => quiet(e) || this.dview.unavailable(e.message) });
-    this.data = new OwnData($, {
-      call, key: () => this.runs.key, defaults: () => this.model?.defaults, used: (m) => this.dataChanged(m), fail: report('data'),
-    });
-    this.picker = new DigitPicker($, { pick: (digit) => { this.digit = digit; }, grid: (digit) => call('grid', { digit }), failed: report('grid') });
-    this.device = new DeviceChoice({
-      model: () => this.model, choose: () => call('chooseDevice'), failed: report('chooseDevice'),
-      wanted: () => this.mode === 'train' && this.$('.backend-select').value === 'auto' && this.readyInfo != null,
-      chosen: (info) => {
-        this.status.backend(info, this.rescue.note);
-        this.status.message(info.measured ? `Training on ${info.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}, measured the faster here.` : 'Training stays on the CPU.');
-        announce('device', info);
-      },
-    });
-    this.settings = new RunSettings({
-      call, model: () => this.model, shown: (s) => this.panel.settings(s), fail: (e, during) => quiet(e) || this.fail(e, during),
-      batchChanged: () => this.device.ask({ again: true }), redrawn: () => this.redraw().then(() => this.score()),
-    });
-    this.showTheme = followTheme(() => this.theme, $('.ganvas'));
-    this.tab = new Background({ // what a hidden tab does to training
-      how: () => this.background, running: () => this.running, pause: () => this.pause(), train: () => this.train(),
-      throttle: (on) => call('throttle', { on }).catch(() => {}), say: (text) => this.status.message(text),
-    });
+    makeParts(this, $);
     this.model = null; // what the worker's init/reset/loadCheckpoint answered, step kept current
     this.readyInfo = null; // the ready event's detail, once the model's first grid is drawn
     this.generation = 0; // one per worker started: answers for an older one are dropped
